@@ -1,1 +1,29 @@
-export {};
+export { WarrenError } from './errors';
+export { redactUrl, redactText, splitUrls, managementUrlFor, vhostOf } from './url';
+export { openConnection, fatalConnectError, describeError, ConnectionConfigError } from './connection';
+export type { ConnectionOptions } from './connection';
+export { defineContract } from './contract';
+export type { MessageContract, PayloadOf, ParsedPayloadOf } from './contract';
+export {
+  retryQueueName,
+  deadLetterExchangeName,
+  deadLetterQueueName,
+  policyName,
+  POLICY_PREFIX,
+  HEADERS,
+  formatDelay,
+  parseDelay,
+} from './names';
+export type {
+  DesiredTopology,
+  ExchangeSpec,
+  QueueSpec,
+  BindingSpec,
+  PolicySpec,
+  WorkQueueLayout,
+  RetryTier,
+  QueueType,
+  ExchangeType,
+  QueueRole,
+  ArgumentValue,
+} from './desired';

@@ -1,0 +1,84 @@
+import { connect, type AmqpConnectionManager } from 'amqp-connection-manager';
+import { WarrenError } from './errors';
+import { redactText, redactUrl, splitUrls } from './url';
+
+export interface ConnectionOptions {
+  /** One URL, several (a cluster; tried in turn), or a comma-separated list as in `AMQP_URL`. */
+  readonly urls: string | readonly string[];
+  /** Shown as the connection's name in the management UI and API. */
+  readonly name?: string;
+  /** Seconds between heartbeats; a dead peer is detected after about three missed ones. @default 5 */
+  readonly heartbeatSeconds?: number;
+  /** Seconds to wait between reconnect attempts. @default 1 */
+  readonly reconnectSeconds?: number;
+  /**
+   * TCP_NODELAY. On by default: with Nagle's algorithm small confirmed publishes wait for the peer's delayed
+   * ACK (p99 ≈ 29 ms instead of ≈ 2 ms here).
+   * @default true
+   */
+  readonly noDelay?: boolean;
+}
+
+/**
+ * Why a connection cannot succeed by retrying: wrong credentials (`ACCESS_REFUSED`, 403) or a vhost that does not
+ * exist or is not allowed (`VHOST_NOT_FOUND`, 530). amqp-connection-manager would otherwise retry these forever.
+ */
+export class ConnectionConfigError extends WarrenError {}
+
+/** Classifies an error from amqplib's connect; returns a typed error when retrying cannot fix it. */
+export function fatalConnectError(error: unknown, url: string): ConnectionConfigError | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  const where = redactUrl(url);
+  if (/ACCESS[-_]REFUSED|\b403\b/.test(message)) {
+    return new ConnectionConfigError(
+      'ACCESS_REFUSED',
+      `RabbitMQ refused the login at ${where} (403 ACCESS_REFUSED): check the user name and password in the URL.`,
+      { cause: error, replyCode: 403 },
+    );
+  }
+  if (/Expected ConnectionOpenOk; got <ConnectionClose|NOT_ALLOWED|\b530\b/.test(message)) {
+    return new ConnectionConfigError(
+      'VHOST_NOT_FOUND',
+      `RabbitMQ refused to open the vhost of ${where} (530 NOT_ALLOWED): the vhost does not exist or the user has ` +
+        `no permission on it. Create it (rabbitmqctl add_vhost) or fix the path of the URL.`,
+      { cause: error, replyCode: 530 },
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Opens a reconnecting connection with Warren's defaults (heartbeat 5 s, TCP_NODELAY, a connection name).
+ * When a connect attempt fails for a reason retrying cannot fix, the manager is closed and `onFatal` is called
+ * once with a typed, password-free error.
+ */
+export function openConnection(
+  options: ConnectionOptions,
+  onFatal: (error: ConnectionConfigError) => void,
+): AmqpConnectionManager {
+  const urls = splitUrls(options.urls);
+  if (urls.length === 0) throw new WarrenError('INVALID_URL', 'No AMQP URL given: pass `urls` or set AMQP_URL.');
+  const heartbeat = options.heartbeatSeconds ?? 5;
+  const manager = connect(urls, {
+    heartbeatIntervalInSeconds: heartbeat,
+    reconnectTimeInSeconds: options.reconnectSeconds ?? 1,
+    connectionOptions: {
+      noDelay: options.noDelay ?? true,
+      ...(options.name === undefined ? {} : { clientProperties: { connection_name: options.name } }),
+    },
+  });
+  let failed = false;
+  manager.on('connectFailed', ({ err, url }) => {
+    const fatal = fatalConnectError(err, typeof url === 'string' ? url : String(url?.url ?? ''));
+    if (!fatal || failed) return;
+    failed = true;
+    void manager.close().catch(() => undefined);
+    onFatal(fatal);
+  });
+  return manager;
+}
+
+/** The message of any error, with passwords in URLs masked. */
+export function describeError(error: unknown): string {
+  return redactText(error instanceof Error ? error.message : String(error));
+}
