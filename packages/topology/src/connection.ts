@@ -69,7 +69,7 @@ export function openConnection(
   });
   let failed = false;
   manager.on('connectFailed', ({ err, url }) => {
-    const fatal = fatalConnectError(err, typeof url === 'string' ? url : String(url?.url ?? ''));
+    const fatal = fatalConnectError(err, typeof url === 'string' ? url : (url?.hostname ?? ''));
     if (!fatal || failed) return;
     failed = true;
     void manager.close().catch(() => undefined);
