@@ -27,3 +27,5 @@ export type {
   QueueRole,
   ArgumentValue,
 } from './desired';
+export { ManagementClient, ManagementApiError } from './management';
+export type { LiveQueue, LiveExchange, LiveBinding, LivePolicy } from './management';

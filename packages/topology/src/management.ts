@@ -1,0 +1,140 @@
+import { WarrenError } from './errors';
+import { redactUrl } from './url';
+
+/** A failed management API call; `status` is the HTTP status (0 when the API could not be reached). */
+export class ManagementApiError extends WarrenError {
+  readonly status: number;
+  constructor(message: string, status: number, options: { cause?: unknown } = {}) {
+    super(status === 0 ? 'MANAGEMENT_UNREACHABLE' : 'MANAGEMENT_API_ERROR', message, options);
+    this.status = status;
+  }
+}
+
+/** Fields of `GET /api/queues/{vhost}` that Warren reads. Stats-derived ones (`messages`, ...) lag ~5 s. */
+export interface LiveQueue {
+  name: string;
+  vhost: string;
+  type?: string;
+  durable: boolean;
+  auto_delete: boolean;
+  exclusive?: boolean;
+  arguments: Record<string, unknown>;
+  policy?: string | null;
+  effective_policy_definition?: Record<string, unknown> | null;
+  messages?: number;
+  messages_ready?: number;
+  messages_unacknowledged?: number;
+  consumers?: number;
+}
+export interface LiveExchange {
+  name: string;
+  vhost: string;
+  type: string;
+  durable: boolean;
+  auto_delete: boolean;
+  internal: boolean;
+  arguments: Record<string, unknown>;
+}
+export interface LiveBinding {
+  source: string;
+  vhost: string;
+  destination: string;
+  destination_type: 'queue' | 'exchange';
+  routing_key: string;
+  arguments: Record<string, unknown>;
+  properties_key: string;
+}
+export interface LivePolicy {
+  name: string;
+  vhost: string;
+  pattern: string;
+  'apply-to': string;
+  priority: number;
+  definition: Record<string, unknown>;
+}
+
+/**
+ * A small client for RabbitMQ's management HTTP API (the only source of truth for live arguments and policies).
+ * Credentials come from the URL (`http://user:pass@host:15672`) and never appear in errors.
+ */
+export class ManagementClient {
+  private readonly base: string;
+  private readonly authorization: string;
+  readonly vhost: string;
+
+  constructor(managementUrl: string, vhost = '/') {
+    const url = new URL(managementUrl);
+    const user = decodeURIComponent(url.username || 'guest');
+    const pass = decodeURIComponent(url.password || 'guest');
+    this.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+    this.base = url.toString().replace(/\/$/, '');
+    this.vhost = vhost;
+  }
+
+  /** `/api/queues/{vhost}` with the vhost encoded (`/` → `%2F`). */
+  path(template: string, ...names: string[]): string {
+    let i = 0;
+    return template.replace(/\{[^}]+\}/g, () => encodeURIComponent(names[i++] ?? ''));
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method,
+        headers: { authorization: this.authorization, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (cause) {
+      throw new ManagementApiError(
+        `Cannot reach the RabbitMQ management API at ${redactUrl(this.base)}: is the rabbitmq_management plugin ` +
+          `enabled (rabbitmq-plugins enable rabbitmq_management) and the URL right (--management-url)?`,
+        0,
+        { cause },
+      );
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      const reason = text ? ((safeJson(text) as { reason?: string })?.reason ?? text) : response.statusText;
+      throw new ManagementApiError(`${method} ${path} failed with HTTP ${response.status}: ${reason}`, response.status);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  overview(): Promise<{ rabbitmq_version: string; cluster_name?: string }> {
+    return this.request('GET', '/api/overview');
+  }
+  queues(columns?: string[]): Promise<LiveQueue[]> {
+    const query = columns ? `?columns=${columns.join(',')}` : '';
+    return this.request('GET', this.path('/api/queues/{vhost}', this.vhost) + query);
+  }
+  queue(name: string): Promise<LiveQueue> {
+    return this.request('GET', this.path('/api/queues/{vhost}/{name}', this.vhost, name));
+  }
+  exchanges(): Promise<LiveExchange[]> {
+    return this.request('GET', this.path('/api/exchanges/{vhost}', this.vhost));
+  }
+  bindings(): Promise<LiveBinding[]> {
+    return this.request('GET', this.path('/api/bindings/{vhost}', this.vhost));
+  }
+  policies(): Promise<LivePolicy[]> {
+    return this.request('GET', this.path('/api/policies/{vhost}', this.vhost));
+  }
+  putPolicy(policy: Omit<LivePolicy, 'vhost'>): Promise<void> {
+    const { name, ...body } = policy;
+    return this.request('PUT', this.path('/api/policies/{vhost}/{name}', this.vhost, name), body);
+  }
+  deletePolicy(name: string): Promise<void> {
+    return this.request('DELETE', this.path('/api/policies/{vhost}/{name}', this.vhost, name));
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
