@@ -1,1 +1,13 @@
-export {};
+export { useBroker } from './useBroker';
+export type { BrokerHandle } from './useBroker';
+export { startBroker, LOCAL_AMQP_URL } from './startBroker';
+export type { TestBroker, StartBrokerOptions, BrokerSource } from './startBroker';
+export { DEFAULT_RABBITMQ_IMAGE } from './container';
+export { TestBrokerError } from './BrokerError';
+export { uniqueName } from './uniqueName';
+export { TestManagementClient } from './TestManagementClient';
+export type { QueueInfo, LiveConnection } from './TestManagementClient';
+export { queueDepth } from './queueDepth';
+export { waitFor } from './waitFor';
+export { startFaultProxy } from './startFaultProxy';
+export type { FaultProxy, FaultProxyOptions } from './startFaultProxy';
