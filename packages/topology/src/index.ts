@@ -29,3 +29,14 @@ export type {
 } from './desired';
 export { ManagementClient, ManagementApiError } from './management';
 export type { LiveQueue, LiveExchange, LiveBinding, LivePolicy } from './management';
+export { listDeadLetters, replayDeadLetters, purgeDeadLetters, DeadLetterError } from './dead-letters';
+export type {
+  DeadLetterOptions,
+  ListDeadLettersOptions,
+  ReplayDeadLettersOptions,
+  DeadLetterListing,
+  ParkedMessage,
+  DeathRecord,
+  ReplayResult,
+  PurgeResult,
+} from './dead-letters';

@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { listDeadLetters, purgeDeadLetters, replayDeadLetters, DeadLetterError } from '../../src/dead-letters';
+import { deadLetterExchangeName, deadLetterQueueName, HEADERS } from '../../src/names';
+
+// @warren/testing depends on this package, so this file talks to the broker directly (AMQP_URL or the local one).
+const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const run = randomBytes(3).toString('hex');
+let counter = 0;
+const unique = (prefix: string): string => `${prefix}-${run}-${++counter}`;
+
+let connection: ChannelModel;
+let channel: ConfirmChannel;
+const created: string[] = [];
+
+beforeAll(async () => {
+  connection = await connect(amqpUrl);
+  connection.on('error', () => undefined);
+  channel = await connection.createConfirmChannel();
+  channel.on('error', () => undefined);
+});
+
+afterAll(async () => {
+  for (const name of created) await channel.deleteQueue(name);
+  for (const name of created) await channel.deleteExchange(`${name}.dlx`).catch(() => undefined);
+  await connection.close();
+});
+
+/** A work queue `q` with `q.dlx` → `q.dlq`, as `apply` lays it out. */
+async function layout(type: 'quorum' | 'classic'): Promise<string> {
+  const queue = unique(`dl-${type}`);
+  const dlx = deadLetterExchangeName(queue);
+  const args = { 'x-queue-type': type };
+  await channel.assertExchange(dlx, 'fanout', { durable: true });
+  await channel.assertQueue(queue, { durable: true, arguments: { ...args, 'x-dead-letter-exchange': dlx } });
+  await channel.assertQueue(deadLetterQueueName(queue), { durable: true, arguments: args });
+  await channel.bindQueue(deadLetterQueueName(queue), dlx, '');
+  created.push(queue, deadLetterQueueName(queue));
+  return queue;
+}
+
+async function park(queue: string, messageId: string, reason: string): Promise<void> {
+  channel.publish(deadLetterExchangeName(queue), 'order.created', Buffer.from(`{"id":"${messageId}"}`), {
+    messageId,
+    persistent: true,
+    contentType: 'application/json',
+    headers: {
+      [HEADERS.reason]: reason,
+      [HEADERS.error]: `failed ${messageId}`,
+      [HEADERS.attempt]: 4,
+      [HEADERS.queue]: queue,
+      [HEADERS.firstFailureAt]: '2026-01-01T00:00:00.000Z',
+      [HEADERS.lastFailureAt]: '2026-01-01T00:00:30.000Z',
+      [HEADERS.originalExchange]: 'orders',
+      [HEADERS.originalRoutingKey]: 'order.created',
+      tenant: 'acme',
+    },
+  });
+  await channel.waitForConfirms();
+}
+
+const ready = async (queue: string): Promise<number> => (await channel.checkQueue(queue)).messageCount;
+
+describe.each(['quorum', 'classic'] as const)('dead letters of a %s queue', (type) => {
+  it('lists parked messages without removing them, up to the limit', async () => {
+    const queue = await layout(type);
+    await park(queue, 'a', 'handler-error');
+    await park(queue, 'b', 'non-retryable');
+    await park(queue, 'c', 'handler-error');
+
+    const listing = await listDeadLetters(queue, { urls: amqpUrl, limit: 2 });
+
+    expect(listing).toMatchObject({ queue, deadLetterQueue: `${queue}.dlq`, total: 3 });
+    expect(listing.messages.map((m) => m.messageId)).toEqual(['a', 'b']);
+    expect(listing.messages[0]).toMatchObject({
+      source: 'warren',
+      reason: 'handler-error',
+      error: 'failed a',
+      attempts: 4,
+      originalRoutingKey: 'order.created',
+      firstFailureAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(await ready(deadLetterQueueName(queue))).toBe(3);
+    const again = await listDeadLetters(queue, { urls: amqpUrl });
+    expect(again.messages.map((m) => m.messageId).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('replays matching messages into the work queue with fresh retry headers, and keeps the rest', async () => {
+    const queue = await layout(type);
+    await park(queue, 'a', 'handler-error');
+    await park(queue, 'b', 'non-retryable');
+    await park(queue, 'c', 'handler-error');
+
+    const result = await replayDeadLetters(queue, { urls: amqpUrl, filterReason: 'handler-error' });
+
+    expect(result).toEqual({ queue, deadLetterQueue: `${queue}.dlq`, moved: 2, skipped: 1 });
+    expect(await ready(queue)).toBe(2);
+    expect(await ready(deadLetterQueueName(queue))).toBe(1);
+    const replayed = await channel.get(queue, { noAck: true });
+    if (replayed === false) throw new Error('expected a replayed message');
+    expect(replayed.properties.messageId).toBe('a');
+    expect(replayed.content.toString()).toBe('{"id":"a"}');
+    // Quorum queues add x-delivery-count on delivery; the failure headers must be gone.
+    const { 'x-delivery-count': _count, ...headers } = replayed.properties.headers ?? {};
+    expect(headers).toEqual({
+      [HEADERS.originalExchange]: 'orders',
+      [HEADERS.originalRoutingKey]: 'order.created',
+      tenant: 'acme',
+    });
+    const left = await listDeadLetters(queue, { urls: amqpUrl });
+    expect(left.messages.map((m) => m.reason)).toEqual(['non-retryable']);
+  });
+
+  it('replays at most --limit messages', async () => {
+    const queue = await layout(type);
+    for (const id of ['a', 'b', 'c']) await park(queue, id, 'handler-error');
+
+    expect(await replayDeadLetters(queue, { urls: amqpUrl, limit: 2 })).toMatchObject({ moved: 2, skipped: 0 });
+    expect(await ready(queue)).toBe(2);
+    expect(await ready(deadLetterQueueName(queue))).toBe(1);
+  });
+
+  it('purges the dead-letter queue', async () => {
+    const queue = await layout(type);
+    await park(queue, 'a', 'handler-error');
+    await park(queue, 'b', 'handler-error');
+
+    expect(await purgeDeadLetters(queue, { urls: amqpUrl })).toEqual({
+      queue,
+      deadLetterQueue: `${queue}.dlq`,
+      purged: 2,
+    });
+    expect(await ready(deadLetterQueueName(queue))).toBe(0);
+  });
+});
+
+it('describes a broker-side dead letter from x-death', async () => {
+  const queue = await layout('classic');
+  channel.sendToQueue(queue, Buffer.from('x'), { messageId: 'rejected-1' });
+  await channel.waitForConfirms();
+  const message = await channel.get(queue);
+  if (message === false) throw new Error('expected a message');
+  channel.reject(message, false);
+  for (let i = 0; i < 50 && (await ready(deadLetterQueueName(queue))) === 0; i++) await sleep(20);
+
+  const listing = await listDeadLetters(queue, { urls: amqpUrl });
+
+  expect(listing.messages[0]).toMatchObject({ messageId: 'rejected-1', source: 'broker', reason: 'rejected' });
+  expect(listing.messages[0]?.deaths[0]).toMatchObject({ queue, reason: 'rejected', count: 1 });
+});
+
+it('lists a quorum dead-letter queue many times without losing a message to the delivery limit', async () => {
+  const queue = await layout('quorum');
+  await park(queue, 'a', 'handler-error');
+
+  for (let i = 0; i < 25; i++) await listDeadLetters(queue, { urls: amqpUrl });
+
+  expect(await ready(deadLetterQueueName(queue))).toBe(1);
+});
+
+it('refuses to replay into a missing work queue and keeps the parked messages', async () => {
+  const queue = await layout('classic');
+  await park(queue, 'a', 'handler-error');
+  await channel.deleteQueue(queue);
+
+  const error = await replayDeadLetters(queue, { urls: amqpUrl }).catch((e: unknown) => e);
+
+  expect(error).toBeInstanceOf(DeadLetterError);
+  expect(error).toMatchObject({ code: 'QUEUE_NOT_FOUND', replyCode: 404 });
+  expect((error as Error).message).toContain(`Queue '${queue}' does not exist`);
+  expect(await ready(deadLetterQueueName(queue))).toBe(1);
+});
+
+it('names the missing dead-letter queue', async () => {
+  const queue = unique('no-dlq');
+  const error = await listDeadLetters(queue, { urls: amqpUrl }).catch((e: unknown) => e);
+  expect(error).toMatchObject({ code: 'QUEUE_NOT_FOUND', replyCode: 404 });
+  expect((error as Error).message).toContain(`'${queue}.dlq'`);
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
