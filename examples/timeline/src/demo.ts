@@ -1,0 +1,189 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startBroker, type TestBroker } from '@warren/testing';
+import {
+  deleteTopology,
+  deriveTopology,
+  describeError,
+  loadTopologyFile,
+  redactUrl,
+  type DesiredTopology,
+  type WorkQueueLayout,
+} from '@warren/topology';
+import { parseDemoArgs, USAGE, type DemoOptions } from './args';
+import { startChild, stopChild, waitForMessage, type ChildMessage } from './children';
+import { timelineNames } from './contracts';
+import { driveLoad, newLoadCounts, samplePosts, type LoadCounts } from './load';
+import { QueueDepths, totalRetrying, type Depths } from './queue-depths';
+import { finalTable, liveLine, summarize, type DemoSummary } from './summary';
+import { topologyFileFor } from './topology-file';
+import { runWarren } from './warren-cli';
+import type { WorkerStatsSnapshot } from './worker-stats';
+
+const NO_STATS: WorkerStatsSnapshot = { processed: 0, retried: {}, deadLettered: 0, inFlight: 0 };
+
+/** Everything the demo started, so that it can stop it whatever happens. */
+interface Running {
+  broker?: TestBroker;
+  desired?: DesiredTopology;
+  depths?: QueueDepths;
+  children: ChildProcess[];
+}
+
+/**
+ * `npm run demo`: the timeline example end to end. See `USAGE` and the README's "The demo" section.
+ * Exit code 0 when the run completed and its numbers add up.
+ */
+async function main(argv: readonly string[]): Promise<number> {
+  const options = parseDemoArgs(argv);
+  if (options.help) return (print(USAGE), 0);
+  const say = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const running: Running = { children: [] };
+  try {
+    const summary = await run(options, running, say);
+    if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else say(`\n${finalTable(summary)}\n`);
+    return summary.balanced ? 0 : 1;
+  } finally {
+    await cleanUp(options, running, say);
+  }
+}
+
+async function run(options: DemoOptions, running: Running, say: (line: string) => void): Promise<DemoSummary> {
+  const started = Date.now();
+  const broker = (running.broker = await findBroker(say));
+  const names = timelineNames(options.namespace);
+  const file = await topologyFileFor(options.namespace);
+  await applyTopology(file, broker, say);
+  const desired = (running.desired = deriveTopology(await loadTopologyFile(file)));
+  const layout = layoutOf(desired, names.queue);
+  const depths = (running.depths = await QueueDepths.open(broker.amqpUrl, layout));
+  await depths.purgeAll();
+
+  const env = {
+    ...process.env,
+    AMQP_URL: broker.amqpUrl,
+    TIMELINE_NAMESPACE: options.namespace,
+    TIMELINE_TOPOLOGY: file,
+  };
+  const worker = startChild('worker-main', env);
+  running.children.push(worker);
+  let workerStats = NO_STATS;
+  worker.on('message', (message: ChildMessage) => {
+    if (message.type === 'stats') workerStats = message.stats;
+  });
+  await waitForMessage(worker, 'ready', 30_000);
+  const service = startChild('service-main', { ...env, PORT: '0' });
+  running.children.push(service);
+  const { port } = await waitForMessage(service, 'listening', 30_000);
+  say(`Service on http://localhost:${port} (POST /posts, GET /health); worker consuming ${names.queue}.`);
+
+  const posts = samplePosts(randomBytes(4).toString('hex'), options.requests);
+  say(`Sending ${posts.length} posts, ${options.concurrency} at a time (a few invalid on purpose)...\n`);
+  const load = newLoadCounts(posts.length);
+  let latest: Depths = await depths.read();
+  const ticker = setInterval(() => {
+    void depths.read().then(
+      (d) => {
+        latest = d;
+        say(liveLine(Date.now() - started, load, workerStats, d));
+      },
+      () => undefined,
+    );
+  }, 1_000);
+  try {
+    await driveLoad({ baseUrl: `http://127.0.0.1:${port}`, posts, concurrency: options.concurrency }, load);
+    latest = await drain(options, load, () => workerStats, depths);
+  } finally {
+    clearInterval(ticker);
+  }
+  await stopChild(service);
+  await stopChild(worker);
+  latest = await depths.read();
+  return summarize({
+    broker: redactUrl(broker.amqpUrl),
+    durationMs: Date.now() - started,
+    posts: posts.length,
+    load,
+    worker: workerStats,
+    depths: latest,
+    queueNames: { work: layout.queue, deadLetter: layout.deadLetterQueue ?? `${layout.queue}.dlq` },
+  });
+}
+
+/** Waits until every accepted post is processed or dead-lettered (the queues are empty), or `drainMs` passes. */
+async function drain(
+  options: DemoOptions,
+  load: LoadCounts,
+  stats: () => WorkerStatsSnapshot,
+  depths: QueueDepths,
+): Promise<Depths> {
+  const deadline = Date.now() + options.drainMs;
+  for (;;) {
+    const d = await depths.read();
+    const done = d.work + totalRetrying(d) === 0 && stats().processed + d.deadLetter >= load.accepted.size;
+    if (done || Date.now() > deadline) return d;
+    await sleep(250);
+  }
+}
+
+async function findBroker(say: (line: string) => void): Promise<TestBroker> {
+  try {
+    const broker = await startBroker({ mode: 'auto' });
+    const where =
+      broker.source === 'container'
+        ? `a RabbitMQ container (${broker.image ?? 'rabbitmq'})`
+        : redactUrl(broker.amqpUrl);
+    say(`Broker: ${where}`);
+    return broker;
+  } catch (error) {
+    throw new Error(`${describeError(error)}\n\n${HOW_TO_GET_A_BROKER}`);
+  }
+}
+
+const HOW_TO_GET_A_BROKER = `The demo needs RabbitMQ (3.10 or later, with the management plugin). Either:
+  - run one with Docker:  docker compose -f docker/compose.yml up -d rabbitmq
+    (or: docker run -d --name rabbitmq -p 5672:5672 -p 15672:15672 rabbitmq:4-management)
+  - or point the demo at yours:  AMQP_URL=amqp://user:pass@host:5672 npm run demo
+    (the management API is expected on the AMQP port + 10000; set AMQP_MANAGEMENT_URL otherwise)`;
+
+async function applyTopology(file: string, broker: TestBroker, say: (line: string) => void): Promise<void> {
+  say(`$ warren apply ${file}`);
+  const env = { ...process.env, AMQP_URL: broker.amqpUrl, AMQP_MANAGEMENT_URL: broker.managementUrl };
+  const { code, output } = await runWarren(['apply', file], env);
+  for (const line of output.trimEnd().split('\n')) say(`  ${line}`);
+  if (code !== 0) throw new Error(`warren apply failed (exit code ${code}); its output is above.`);
+}
+
+function layoutOf(desired: DesiredTopology, queue: string): WorkQueueLayout {
+  const layout = desired.workQueues.find((q) => q.queue === queue);
+  if (!layout) throw new Error(`The topology has no work queue named ${queue}.`);
+  return layout;
+}
+
+async function cleanUp(options: DemoOptions, running: Running, say: (line: string) => void): Promise<void> {
+  await Promise.all(running.children.map((child) => stopChild(child)));
+  await running.depths?.close();
+  if (running.desired && running.broker && !options.keep) {
+    const { amqpUrl, managementUrl } = running.broker;
+    await deleteTopology(running.desired, { amqpUrl, managementUrl }).catch((error: unknown) =>
+      say(`Could not delete the demo's topology: ${describeError(error)}`),
+    );
+  } else if (options.keep && running.desired) {
+    say('Kept the topology (--keep): inspect it with `warren plan` or the management UI, or replay the DLQ.');
+  }
+  await running.broker?.stop();
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`\nThe demo failed: ${describeError(error)}\n`);
+    process.exit(1);
+  },
+);

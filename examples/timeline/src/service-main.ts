@@ -1,0 +1,50 @@
+import { createPublisher } from '@warren/publisher';
+import { describeError } from '@warren/topology';
+import { postCreatedContract } from './contracts';
+import { numberFromEnv, readEnv } from './env';
+import { createTimelineService } from './service';
+
+/**
+ * Runs the timeline service: `AMQP_URL`, `PORT` (0 picks a free one), `TIMELINE_NAMESPACE`. When started by the
+ * demo (with an IPC channel) it reports the port it listens on. SIGTERM/SIGINT: stop accepting requests, let
+ * in-flight ones finish, then close the publisher (which waits for outstanding confirms).
+ */
+async function main(): Promise<void> {
+  const env = readEnv();
+  const publisher = createPublisher({ urls: env.amqpUrls, name: `${env.namespace}-service` });
+  const server = createTimelineService({
+    publisher,
+    contract: postCreatedContract(env.names),
+    onError: (error) => console.error(`timeline service: ${describeError(error)}`),
+  });
+  server.listen(numberFromEnv(process.env.PORT, 3000), () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    if (process.send) process.send({ type: 'listening', port });
+    else console.log(`timeline service listening on http://localhost:${port}`);
+  });
+  const stop = once(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await publisher.close({ timeoutMs: 5_000 });
+    process.exit(0);
+  });
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+function once(fn: () => Promise<void>): () => void {
+  let started = false;
+  return () => {
+    if (started) return;
+    started = true;
+    fn().catch((error: unknown) => {
+      console.error(`timeline service: shutdown failed: ${describeError(error)}`);
+      process.exit(1);
+    });
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error(`timeline service: ${describeError(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,139 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { describeError, WarrenError } from '@warren/topology';
+import type { z } from 'zod';
+import { PostCreated, type Post, type PostCreatedContract } from './contracts';
+
+/**
+ * The part of `@warren/publisher`'s `Publisher` the service uses: small enough to fake in a unit test.
+ */
+export interface PublisherLike {
+  publish(
+    contract: PostCreatedContract,
+    payload: Post,
+    options?: { messageId?: string },
+  ): Promise<{ messageId: string }>;
+  readonly state: string;
+  readonly bufferSize: { readonly messages: number; readonly bytes: number };
+}
+
+export interface TimelineServiceOptions {
+  readonly publisher: PublisherLike;
+  /** @default PostCreated (the `timeline` namespace) */
+  readonly contract?: PostCreatedContract;
+  /** Largest accepted request body. @default 65536 */
+  readonly maxBodyBytes?: number;
+  /** Where unexpected errors are reported. @default nothing */
+  readonly onError?: (error: unknown) => void;
+}
+
+interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The timeline's HTTP API, on node's own `http`:
+ * - `POST /posts` validates the post, publishes `PostCreated` (confirmed by the broker) and answers 202 with the
+ *   message id; the post's id is the message id, so a client retry after a timeout is detectable downstream.
+ * - Back pressure (a full queue, a full publisher buffer, a blocked connection) → 503 with `Retry-After`: the
+ *   client slows down instead of the service buffering without bound.
+ * - `GET /health` → the publisher's state; 200 while it can reach the broker, 503 otherwise.
+ */
+export function createTimelineService(options: TimelineServiceOptions): Server {
+  return createServer((request, response) => {
+    void handleRequest(options, request).then((reply) => send(response, reply));
+  });
+}
+
+/** Routes one request to its reply; never rejects. */
+export async function handleRequest(options: TimelineServiceOptions, request: IncomingMessage): Promise<Reply> {
+  try {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path === '/posts' && request.method === 'POST') return await createPost(options, request);
+    if (path === '/health' && request.method === 'GET') return health(options.publisher);
+    return { status: 404, body: { error: 'NOT_FOUND', message: `No route for ${request.method} ${path}.` } };
+  } catch (error) {
+    options.onError?.(error);
+    return errorReply(error);
+  }
+}
+
+async function createPost(options: TimelineServiceOptions, request: IncomingMessage): Promise<Reply> {
+  const body = await readJson(request, options.maxBodyBytes ?? 65_536);
+  if (!body.ok) return body.reply;
+  const parsed = (options.contract ?? PostCreated).schema.safeParse(body.value);
+  if (!parsed.success) return invalidPost(parsed.error);
+  const { messageId } = await options.publisher.publish(options.contract ?? PostCreated, parsed.data, {
+    messageId: parsed.data.postId,
+  });
+  return { status: 202, body: { messageId } };
+}
+
+function health(publisher: PublisherLike): Reply {
+  const up = publisher.state === 'connected';
+  return {
+    status: up ? 200 : 503,
+    body: {
+      status: up ? 'ok' : 'degraded',
+      broker: up ? 'connected' : publisher.state,
+      publisher: {
+        state: publisher.state,
+        buffered: publisher.bufferSize,
+      },
+    },
+  };
+}
+
+function invalidPost(error: z.ZodError): Reply {
+  const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  return { status: 400, body: { error: 'INVALID_POST', issues } };
+}
+
+/** Maps a publish failure: back pressure → 503 + Retry-After; a payload the publisher refused → 400; else 500. */
+export function errorReply(error: unknown): Reply {
+  if (isBackPressure(error)) {
+    const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    return {
+      status: 503,
+      headers: { 'retry-after': String(seconds) },
+      body: { error: error.code, message: describeError(error), retryAfterMs: error.retryAfterMs },
+    };
+  }
+  if (error instanceof WarrenError && error.code === 'VALIDATION_FAILED') {
+    return { status: 400, body: { error: error.code, message: describeError(error) } };
+  }
+  const code = error instanceof WarrenError ? error.code : 'INTERNAL';
+  return { status: 500, body: { error: code, message: describeError(error) } };
+}
+
+/** `BrokerBusyError`, `BufferFullError` and `BlockedError` all extend `BackPressureError`, which has `retryAfterMs`. */
+function isBackPressure(error: unknown): error is WarrenError & { retryAfterMs: number } {
+  return error instanceof WarrenError && typeof (error as { retryAfterMs?: unknown }).retryAfterMs === 'number';
+}
+
+type JsonBody = { ok: true; value: unknown } | { ok: false; reply: Reply };
+
+async function readJson(request: IncomingMessage, maxBytes: number): Promise<JsonBody> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) return fail(413, 'BODY_TOO_LARGE', `The body is larger than ${maxBytes} bytes.`);
+    chunks.push(chunk);
+  }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return fail(400, 'INVALID_JSON', 'The body is not valid JSON.');
+  }
+}
+
+function fail(status: number, error: string, message: string): JsonBody {
+  return { ok: false, reply: { status, body: { error, message } } };
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+  response.end(JSON.stringify(reply.body));
+}

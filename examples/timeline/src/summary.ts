@@ -1,0 +1,104 @@
+import type { LoadCounts } from './load';
+import { totalRetrying, type Depths } from './queue-depths';
+import type { WorkerStatsSnapshot } from './worker-stats';
+
+/** The demo's final numbers (`--json` prints exactly this). */
+export interface DemoSummary {
+  readonly broker: string;
+  readonly durationMs: number;
+  readonly posts: number;
+  readonly accepted: number;
+  readonly rejected503: number;
+  readonly invalid400: number;
+  readonly gaveUp: number;
+  readonly errors: number;
+  readonly processed: number;
+  /** Hand-offs to each retry tier, by tier queue. */
+  readonly retried: Readonly<Record<string, number>>;
+  /** Messages in the dead-letter queue at the end. */
+  readonly deadLettered: number;
+  /** Accepted posts neither processed nor dead-lettered yet: ready in the work queue or a retry tier. */
+  readonly stillQueued: number;
+  readonly queues: Readonly<Record<string, number>>;
+  /** `accepted === processed + deadLettered + stillQueued`: no post lost, none counted twice. */
+  readonly balanced: boolean;
+}
+
+export interface SummaryInput {
+  readonly broker: string;
+  readonly durationMs: number;
+  readonly posts: number;
+  readonly load: LoadCounts;
+  readonly worker: WorkerStatsSnapshot;
+  readonly depths: Depths;
+  readonly queueNames: { readonly work: string; readonly deadLetter: string };
+}
+
+export function summarize(input: SummaryInput): DemoSummary {
+  const { load, worker, depths } = input;
+  const stillQueued = depths.work + totalRetrying(depths);
+  const accepted = load.accepted.size;
+  return {
+    broker: input.broker,
+    durationMs: input.durationMs,
+    posts: input.posts,
+    accepted,
+    rejected503: load.rejected503,
+    invalid400: load.invalid,
+    gaveUp: load.gaveUp,
+    errors: load.errors,
+    processed: worker.processed,
+    retried: worker.retried,
+    deadLettered: depths.deadLetter,
+    stillQueued,
+    queues: { [input.queueNames.work]: depths.work, ...depths.retry, [input.queueNames.deadLetter]: depths.deadLetter },
+    balanced: accepted === worker.processed + depths.deadLetter + stillQueued,
+  };
+}
+
+/** One line per second while the demo runs. */
+export function liveLine(elapsedMs: number, load: LoadCounts, worker: WorkerStatsSnapshot, depths: Depths): string {
+  const retried = Object.entries(worker.retried).map(([queue, n]) => `${tierLabel(queue)}:${n}`);
+  return [
+    `[${(elapsedMs / 1000).toFixed(0).padStart(3)}s]`,
+    `accepted ${load.accepted.size}`,
+    `503s ${load.rejected503}`,
+    `processed ${worker.processed}`,
+    `retried ${retried.join(' ') || '0'}`,
+    `dead-lettered ${depths.deadLetter}`,
+    `| ready: work ${depths.work}, retry ${totalRetrying(depths)}`,
+  ].join('  ');
+}
+
+/** The final table. */
+export function finalTable(summary: DemoSummary): string {
+  const rows: Array<[string, number | string]> = [
+    ['posts sent', summary.posts],
+    ['accepted (202)', summary.accepted],
+    ['rejected with 503 + Retry-After (retried by the client)', summary.rejected503],
+    ['invalid (400, sent on purpose)', summary.invalid400],
+    ['gave up after retries', summary.gaveUp],
+    ['other errors', summary.errors],
+    ['processed by the worker', summary.processed],
+    ...Object.entries(summary.retried).map(([queue, n]): [string, number] => [`retried via ${queue}`, n]),
+    ['dead-lettered (in the DLQ)', summary.deadLettered],
+    ['still queued', summary.stillQueued],
+    ...Object.entries(summary.queues).map(([queue, n]): [string, number] => [`ready in ${queue}`, n]),
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const check =
+    `${summary.accepted} accepted ${summary.balanced ? '=' : '≠'} ${summary.processed} processed + ` +
+    `${summary.deadLettered} dead-lettered + ${summary.stillQueued} still queued`;
+  return [
+    `Timeline demo finished in ${(summary.durationMs / 1000).toFixed(1)} s against ${summary.broker}`,
+    '',
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${String(value).padStart(6)}`),
+    '',
+    `  ${summary.balanced ? 'OK' : 'MISMATCH'}: ${check}`,
+  ].join('\n');
+}
+
+/** `timeline.fanout.retry.500ms` → `500ms`. */
+function tierLabel(queue: string): string {
+  return queue.slice(queue.lastIndexOf('.') + 1);
+}

@@ -1,0 +1,38 @@
+import { closeOnSignals } from '@warren/consumer';
+import { deriveTopology, describeError, loadTopologyFile } from '@warren/topology';
+import { postCreatedContract } from './contracts';
+import { numberFromEnv, readEnv } from './env';
+import { TOPOLOGY_FILE } from './topology-file';
+import { startTimelineWorker } from './worker';
+
+/**
+ * Runs the fan-out worker: `AMQP_URL`, `TIMELINE_TOPOLOGY` (the topology file, for the retry tiers),
+ * `TIMELINE_NAMESPACE`, `WORKER_PREFETCH`, `WORKER_LATENCY_MS`. SIGTERM/SIGINT close the consumer gracefully
+ * (stop taking new posts, finish the ones in hand). Under the demo it reports its stats over IPC.
+ */
+async function main(): Promise<void> {
+  const env = readEnv();
+  const topology = deriveTopology(await loadTopologyFile(process.env.TIMELINE_TOPOLOGY || TOPOLOGY_FILE));
+  const worker = await startTimelineWorker({
+    urls: env.amqpUrls,
+    topology,
+    contract: postCreatedContract(env.names),
+    name: `${env.namespace}-worker`,
+    prefetch: numberFromEnv(process.env.WORKER_PREFETCH, 10),
+    latencyMs: numberFromEnv(process.env.WORKER_LATENCY_MS, 40),
+  });
+  closeOnSignals(worker.consumer);
+  const report = () => process.send?.({ type: 'stats', stats: worker.stats.snapshot() });
+  const timer = setInterval(report, 250);
+  worker.consumer.once('closed', () => {
+    clearInterval(timer);
+    report();
+    process.disconnect?.();
+  });
+  process.send?.({ type: 'ready' });
+}
+
+main().catch((error: unknown) => {
+  console.error(`timeline worker: ${describeError(error)}`);
+  process.exit(1);
+});

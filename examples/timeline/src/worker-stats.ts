@@ -1,0 +1,47 @@
+/** What the worker reports to the demo: counts of distinct messages, so redeliveries are not counted twice. */
+export interface WorkerStatsSnapshot {
+  /** Posts fanned out successfully (distinct message ids). */
+  readonly processed: number;
+  /** Hand-offs to each retry tier queue, by queue name. */
+  readonly retried: Readonly<Record<string, number>>;
+  /** Posts the worker dead-lettered (distinct message ids). */
+  readonly deadLettered: number;
+  /** Handler calls currently running. */
+  readonly inFlight: number;
+}
+
+export class WorkerStats {
+  private readonly processedIds = new Set<string>();
+  private readonly deadLetteredIds = new Set<string>();
+  private readonly retriedByTier = new Map<string, number>();
+  private running = 0;
+
+  started(): void {
+    this.running += 1;
+  }
+
+  finished(): void {
+    this.running -= 1;
+  }
+
+  processed(messageId: string): void {
+    this.processedIds.add(messageId);
+  }
+
+  retried(tierQueue: string): void {
+    this.retriedByTier.set(tierQueue, (this.retriedByTier.get(tierQueue) ?? 0) + 1);
+  }
+
+  deadLettered(messageId: string): void {
+    this.deadLetteredIds.add(messageId);
+  }
+
+  snapshot(): WorkerStatsSnapshot {
+    return {
+      processed: this.processedIds.size,
+      retried: Object.fromEntries(this.retriedByTier),
+      deadLettered: this.deadLetteredIds.size,
+      inFlight: this.running,
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createConsumer, NonRetryableError, type Consumer } from '@warren/consumer';
+import { retryQueueName, type DesiredTopology } from '@warren/topology';
+import type { Post, PostCreatedContract } from './contracts';
+import { failsRetryably, fateOf, latencyOf } from './simulation';
+import { WorkerStats } from './worker-stats';
+
+export interface TimelineWorkerOptions {
+  readonly urls: string | readonly string[];
+  readonly topology: DesiredTopology;
+  readonly contract: PostCreatedContract;
+  /** Posts worked on at once. @default 10 */
+  readonly prefetch?: number;
+  /** Mean simulated fan-out time per post. @default 40 */
+  readonly latencyMs?: number;
+  /** Connection name in the management UI. @default 'timeline-worker' */
+  readonly name?: string;
+}
+
+export interface TimelineWorker {
+  readonly consumer: Consumer;
+  readonly stats: WorkerStats;
+}
+
+/**
+ * The fan-out worker: copies each post into its followers' timelines. The copy is simulated (a delay, and failures
+ * decided by the post id, see `simulation.ts`) so retries and dead letters show up in the demo. The handler's
+ * outcome decides what happens to the message: return → ack; throw → the next retry tier (or the dead-letter
+ * queue after the last one); `NonRetryableError` → the dead-letter queue at once.
+ */
+export async function startTimelineWorker(options: TimelineWorkerOptions): Promise<TimelineWorker> {
+  const consumer = createConsumer({
+    urls: options.urls,
+    name: options.name ?? 'timeline-worker',
+    topology: options.topology,
+  });
+  const stats = new WorkerStats();
+  consumer.on('retried', (event) => stats.retried(retryQueueName(event.queue, event.delayMs)));
+  consumer.on('deadLettered', (event) => stats.deadLettered(event.messageId ?? ''));
+  const latencyMs = options.latencyMs ?? 40;
+  await consumer.consume(
+    options.contract,
+    async (post: Post, ctx) => {
+      stats.started();
+      try {
+        await fanOut(post, ctx.attempt, latencyMs, ctx.signal);
+        stats.processed(ctx.messageId);
+      } finally {
+        stats.finished();
+      }
+    },
+    { prefetch: options.prefetch ?? 10 },
+  );
+  return { consumer, stats };
+}
+
+async function fanOut(post: Post, attempt: number, latencyMs: number, signal: AbortSignal): Promise<void> {
+  await sleep(latencyOf(post.postId, latencyMs), undefined, { signal });
+  const fate = fateOf(post.postId);
+  if (fate === 'poison') throw new NonRetryableError(`author ${post.author} of post ${post.postId} does not exist`);
+  if (failsRetryably(fate, attempt)) throw new Error(`follower store timed out (attempt ${attempt})`);
+}

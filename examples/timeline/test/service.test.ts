@@ -1,0 +1,119 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { WarrenError } from '@warren/topology';
+import { PostCreated, type Post } from '../src/contracts';
+import { createTimelineService, type PublisherLike } from '../src/service';
+
+/** Stands in for `BrokerBusyError` (a `BackPressureError`: a `WarrenError` with `retryAfterMs`). */
+class FakeBackPressure extends WarrenError {
+  constructor(readonly retryAfterMs: number) {
+    super('BROKER_BUSY', 'the queue is full');
+  }
+}
+
+class FakePublisher implements PublisherLike {
+  state = 'connected';
+  bufferSize = { messages: 2, bytes: 300 };
+  published: Array<{ payload: Post; messageId?: string }> = [];
+  failWith: unknown;
+
+  async publish(_contract: unknown, payload: Post, options?: { messageId?: string }) {
+    if (this.failWith) throw this.failWith;
+    this.published.push({ payload, messageId: options?.messageId });
+    return { messageId: options?.messageId ?? 'generated' };
+  }
+}
+
+const post = { postId: 'p1', author: 'ada', text: 'hello', followers: ['grace'] };
+let publisher: FakePublisher;
+let server: Server;
+let base: string;
+
+beforeEach(async () => {
+  publisher = new FakePublisher();
+  server = createTimelineService({ publisher, contract: PostCreated });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const postJson = (body: unknown) =>
+  fetch(`${base}/posts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+describe('POST /posts', () => {
+  it('publishes a valid post with its id as the message id and answers 202', async () => {
+    const response = await postJson(post);
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ messageId: 'p1' });
+    expect(publisher.published).toEqual([{ payload: post, messageId: 'p1' }]);
+  });
+
+  it('answers 400 with the validation issues and publishes nothing', async () => {
+    const response = await postJson({ postId: 'p1', author: '', followers: 'everyone' });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string; issues: Array<{ path: string }> };
+    expect(body.error).toBe('INVALID_POST');
+    expect(body.issues.map((issue) => issue.path).sort()).toEqual(['author', 'followers', 'text']);
+    expect(publisher.published).toEqual([]);
+  });
+
+  it('answers 400 INVALID_JSON to a body that is not JSON', async () => {
+    const response = await fetch(`${base}/posts`, { method: 'POST', body: '{nope' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'INVALID_JSON' });
+  });
+
+  it('answers 503 with Retry-After in whole seconds when the publisher reports back pressure', async () => {
+    publisher.failWith = new FakeBackPressure(1_500);
+    const response = await postJson(post);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('2');
+    expect(await response.json()).toMatchObject({ error: 'BROKER_BUSY', retryAfterMs: 1_500 });
+  });
+
+  it('answers 400 when the publisher refuses the payload (VALIDATION_FAILED)', async () => {
+    publisher.failWith = new WarrenError('VALIDATION_FAILED', 'bad payload');
+    const response = await postJson(post);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'VALIDATION_FAILED' });
+  });
+
+  it('answers 500 with the error code for other failures, without the broker password', async () => {
+    publisher.failWith = new WarrenError('EXCHANGE_NOT_FOUND', 'no exchange at amqp://u:secret@host');
+    const response = await postJson(post);
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { error: string; message: string };
+    expect(body.error).toBe('EXCHANGE_NOT_FOUND');
+    expect(body.message).not.toContain('secret');
+  });
+});
+
+describe('GET /health', () => {
+  it('is 200 with the publisher state while connected', async () => {
+    const response = await fetch(`${base}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      broker: 'connected',
+      publisher: { state: 'connected', buffered: { messages: 2, bytes: 300 } },
+    });
+  });
+
+  it('is 503 when the publisher cannot reach the broker', async () => {
+    publisher.state = 'disconnected';
+    const response = await fetch(`${base}/health`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ status: 'degraded', broker: 'disconnected' });
+  });
+});
+
+it('answers 404 to an unknown route', async () => {
+  expect((await fetch(`${base}/nope`)).status).toBe(404);
+});
