@@ -40,3 +40,14 @@ export type {
   ReplayResult,
   PurgeResult,
 } from './dead-letters';
+export { planTopology } from './plan';
+export type { PlanOptions } from './plan';
+export { applyTopology } from './apply';
+export type { ApplyOptions, ApplyResult } from './apply';
+export { deleteTopology } from './delete';
+export { diffTopology, policyApplyTo } from './diff';
+export { readLiveTopology } from './live';
+export type { LiveTopology } from './live';
+export type { TopologyTarget } from './target';
+export type { TopologyPlan, PlanItem, PlanAction, ObjectKind, PropertyDiff, ExtraObject } from './plan-types';
+export { TopologyDriftError, BrokerRefusedError } from './topology-errors';

@@ -1,0 +1,114 @@
+import type { DesiredTopology } from './desired';
+import { declareBinding, declareExchange, declareQueue, openAmqp, runTasks, type AmqpTask } from './declare';
+import { diffTopology, policyBody } from './diff';
+import { readLiveTopology } from './live';
+import type { ManagementClient } from './management';
+import type { PlanOptions } from './plan';
+import type { PlanItem, TopologyPlan } from './plan-types';
+import { resolveTarget, type TopologyTarget } from './target';
+import { TopologyDriftError } from './topology-errors';
+import { inParallel } from './in-parallel';
+import { ManagementApiError } from './management';
+
+export interface ApplyOptions extends PlanOptions {
+  /** Plan only: change nothing (`warren apply --dry-run` equals `warren plan`). @default false */
+  readonly dryRun?: boolean;
+}
+
+export interface ApplyResult {
+  /** The plan apply acted on (read before any change). */
+  readonly plan: TopologyPlan;
+  /** False on a second run: nothing to do. */
+  readonly changed: boolean;
+  readonly dryRun: boolean;
+  /** The items created, updated or deleted (all of the plan's changes; none when `dryRun`). */
+  readonly changes: readonly PlanItem[];
+  readonly counts: {
+    readonly created: number;
+    readonly updated: number;
+    readonly deleted: number;
+    readonly unchanged: number;
+  };
+}
+
+/**
+ * Makes the live vhost match the desired topology, idempotently:
+ * 1. plan (management API); any drift → `TopologyDriftError`, nothing changed;
+ * 2. declare missing exchanges, then queues, then bindings over AMQP (one connection, parallel channels);
+ * 3. create/update/delete Warren policies (`warren.<queue>`) over the management API.
+ * Never deletes a queue or an exchange: changing a queue's mutable settings goes through its policy, so no message
+ * is lost.
+ */
+export async function applyTopology(
+  desired: DesiredTopology,
+  target: TopologyTarget,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  const { management, vhost, urls } = resolveTarget(target);
+  const live = await readLiveTopology(management);
+  const plan = diffTopology(desired, live, { vhost, prunePolicies: options.prunePolicies ?? false });
+  if (plan.hasDrift) throw new TopologyDriftError(plan);
+  const changes = plan.items.filter((item) => item.action !== 'unchanged');
+  const dryRun = options.dryRun ?? false;
+  if (!dryRun && changes.length > 0) {
+    await declareMissing(urls, changes);
+    await applyPolicies(management, plan, changes);
+  }
+  return result(plan, dryRun ? [] : changes, dryRun);
+}
+
+async function declareMissing(urls: readonly string[], changes: readonly PlanItem[]): Promise<void> {
+  const phases: AmqpTask[][] = [[], [], []];
+  for (const item of changes) {
+    if (item.action !== 'create' || !item.spec) continue;
+    if (item.kind === 'exchange') phases[0]?.push(declareExchange(item.spec));
+    if (item.kind === 'queue') phases[1]?.push(declareQueue(item.spec));
+    if (item.kind === 'binding') phases[2]?.push(declareBinding(item.spec));
+  }
+  if (phases.every((phase) => phase.length === 0)) return;
+  const model = await openAmqp(urls);
+  try {
+    // Exchanges and queues must exist before the bindings between them.
+    for (const phase of phases) await runTasks(model, phase);
+  } finally {
+    await model.close().catch(() => undefined);
+  }
+}
+
+/** Policies after queues: a policy for a queue that does not exist yet would match nothing until it does. */
+async function applyPolicies(management: ManagementClient, plan: TopologyPlan, changes: readonly PlanItem[]) {
+  const policies = changes.filter((item) => item.kind === 'policy');
+  await inParallel(policies, 8, async (item) => {
+    try {
+      if (item.action === 'delete') await management.deletePolicy(item.name);
+      else if (item.kind === 'policy' && item.spec)
+        await management.putPolicy(policyBody(item.spec, plan.brokerVersion));
+    } catch (error) {
+      throw policyError(item, error);
+    }
+  });
+}
+
+function policyError(item: PlanItem, error: unknown): unknown {
+  if (!(error instanceof ManagementApiError)) return error;
+  const verb = item.action === 'delete' ? 'delete' : 'set';
+  const wanted = item.kind === 'policy' && item.spec ? ` with ${JSON.stringify(item.spec.definition)}` : '';
+  return new ManagementApiError(`Cannot ${verb} policy '${item.name}'${wanted}: ${error.message}`, error.status, {
+    cause: error,
+  });
+}
+
+function result(plan: TopologyPlan, changes: readonly PlanItem[], dryRun: boolean): ApplyResult {
+  return {
+    plan,
+    changed: changes.length > 0,
+    dryRun,
+    changes,
+    counts: {
+      created: plan.counts.create,
+      updated: plan.counts.update,
+      deleted: plan.counts.delete,
+      unchanged: plan.counts.unchanged,
+    },
+  };
+}

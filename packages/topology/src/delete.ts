@@ -1,0 +1,33 @@
+import { deleteExchangeTask, deleteQueueTask, openAmqp, runTasks } from './declare';
+import type { DesiredTopology } from './desired';
+import { inParallel } from './in-parallel';
+import { ManagementApiError } from './management';
+import { resolveTarget, type TopologyTarget } from './target';
+
+/**
+ * Deletes every queue, exchange and Warren policy the desired topology declares, messages included: for tests and
+ * demo cleanup, never called by `apply`. Objects already gone are skipped.
+ */
+export async function deleteTopology(desired: DesiredTopology, target: TopologyTarget): Promise<void> {
+  const { management, urls } = resolveTarget(target);
+  await inParallel(desired.policies, 8, (policy) =>
+    management.deletePolicy(policy.name).catch((error: unknown) => {
+      if (!(error instanceof ManagementApiError && error.status === 404)) throw error;
+    }),
+  );
+  const model = await openAmqp(urls);
+  try {
+    await runTasks(
+      model,
+      desired.queues.map((q) => deleteQueueTask(q.name)),
+      { ignoreNotFound: true },
+    );
+    await runTasks(
+      model,
+      desired.exchanges.map((e) => deleteExchangeTask(e.name)),
+      { ignoreNotFound: true },
+    );
+  } finally {
+    await model.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,206 @@
+import type { BindingSpec, DesiredTopology, ExchangeSpec, PolicySpec, QueueSpec, QueueType } from './desired';
+import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from './management';
+import type { LiveTopology } from './live';
+import { POLICY_PREFIX } from './names';
+import type { ExtraObject, PlanAction, PlanItem, PropertyDiff, TopologyPlan } from './plan-types';
+
+export interface DiffOptions {
+  readonly vhost: string;
+  /**
+   * Also delete `warren.` policies whose queue is not in the file. Off by default: several topology files
+   * (services) may share a vhost, and each owns only its own queues' policies.
+   * @default false
+   */
+  readonly prunePolicies?: boolean;
+}
+
+/**
+ * Compares the desired topology with the live one: the pure heart of `plan` (no I/O, unit-tested).
+ * Values are compared as the broker stores them (integers as integers: `'1000'` is not `1000`).
+ */
+export function diffTopology(desired: DesiredTopology, live: LiveTopology, options: DiffOptions): TopologyPlan {
+  const items: PlanItem[] = [
+    ...desired.exchanges.map((spec) => exchangeItem(spec, byName(live.exchanges).get(spec.name))),
+    ...desired.queues.map((spec) => queueItem(spec, byName(live.queues).get(spec.name))),
+    ...bindingItems(desired.bindings, live.bindings),
+    ...policyItems(desired, live, options),
+  ];
+  const extra = [...extraBindings(desired, live.bindings), ...extraPolicies(desired, live.policies, options)];
+  const counts = { create: 0, unchanged: 0, update: 0, drift: 0, delete: 0 } satisfies Record<PlanAction, number>;
+  for (const item of items) counts[item.action]++;
+  return {
+    vhost: options.vhost,
+    brokerVersion: live.brokerVersion,
+    items,
+    extra,
+    hasChanges: counts.create + counts.update + counts.delete > 0,
+    hasDrift: counts.drift > 0,
+    counts,
+  };
+}
+
+/** `apply-to` of a Warren policy: RabbitMQ < 3.12 accepts only `queues`; 3.12+ lets a policy target one queue type. */
+export function policyApplyTo(brokerVersion: string, queueType: QueueType): string {
+  const [major = 0, minor = 0] = brokerVersion.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  return major > 3 || (major === 3 && minor >= 12) ? `${queueType}_queues` : 'queues';
+}
+
+/** The body `PUT /api/policies/{vhost}/{name}` takes for a Warren policy on this broker version. */
+export function policyBody(spec: PolicySpec, brokerVersion: string): Omit<LivePolicy, 'vhost'> {
+  return {
+    name: spec.name,
+    pattern: spec.pattern,
+    'apply-to': policyApplyTo(brokerVersion, spec.queueType),
+    priority: spec.priority,
+    definition: { ...spec.definition },
+  };
+}
+
+function exchangeItem(spec: ExchangeSpec, found: LiveExchange | undefined): PlanItem {
+  if (!found) return { kind: 'exchange', name: spec.name, action: 'create', differences: [], spec };
+  const differences = [
+    ...compare('type', found.type, spec.type),
+    ...compare('durable', found.durable, spec.durable),
+    ...compare('autoDelete', found.auto_delete, spec.autoDelete),
+    ...compare('internal', found.internal, spec.internal),
+    ...compareArguments(found.arguments, spec.arguments),
+  ];
+  return { kind: 'exchange', name: spec.name, action: differences.length ? 'drift' : 'unchanged', differences, spec };
+}
+
+function queueItem(spec: QueueSpec, found: LiveQueue | undefined): PlanItem {
+  if (!found) return { kind: 'queue', name: spec.name, action: 'create', differences: [], spec };
+  const differences = [
+    // `x-queue-type` is compared through `type`: a classic queue declared without it reports no argument.
+    ...compare('type', found.type ?? 'classic', spec.type),
+    ...compare('durable', found.durable, spec.durable),
+    ...compare('autoDelete', found.auto_delete, spec.autoDelete),
+    ...compareArguments(withoutQueueType(found.arguments), withoutQueueType(spec.arguments)),
+  ];
+  return { kind: 'queue', name: spec.name, action: differences.length ? 'drift' : 'unchanged', differences, spec };
+}
+
+function withoutQueueType(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { 'x-queue-type': _type, ...rest } = args;
+  return rest;
+}
+
+/** `source -> destination [routingKey]`: how a binding is named in plans and errors. */
+export function bindingName(b: BindingSpec): string {
+  return `${b.source} -> ${b.destinationType === 'exchange' ? 'exchange ' : ''}${b.destination} [${b.routingKey}]`;
+}
+
+function liveBindingSpec(b: LiveBinding): BindingSpec {
+  return {
+    source: b.source,
+    destination: b.destination,
+    destinationType: b.destination_type,
+    routingKey: b.routing_key,
+    arguments: (b.arguments ?? {}) as BindingSpec['arguments'],
+  };
+}
+
+function bindingKey(b: BindingSpec): string {
+  return JSON.stringify([b.source, b.destinationType, b.destination, b.routingKey, canonical(b.arguments)]);
+}
+
+function bindingItems(desired: readonly BindingSpec[], live: readonly LiveBinding[]): PlanItem[] {
+  const liveKeys = new Set(live.map((b) => bindingKey(liveBindingSpec(b))));
+  return desired.map((spec) => ({
+    kind: 'binding',
+    name: bindingName(spec),
+    action: liveKeys.has(bindingKey(spec)) ? 'unchanged' : 'create',
+    differences: [],
+    spec,
+  }));
+}
+
+/** Live bindings from or to an object of the file that the file does not declare (apply leaves them alone). */
+function extraBindings(desired: DesiredTopology, live: readonly LiveBinding[]): ExtraObject[] {
+  const wanted = new Set(desired.bindings.map(bindingKey));
+  const queues = new Set(desired.queues.map((q) => q.name));
+  const exchanges = new Set(desired.exchanges.map((e) => e.name));
+  return live
+    .map(liveBindingSpec)
+    .filter((b) => exchanges.has(b.source) || (b.destinationType === 'queue' && queues.has(b.destination)))
+    .filter((b) => !wanted.has(bindingKey(b)))
+    .map((b) => ({ kind: 'binding', name: bindingName(b) }));
+}
+
+function policyItems(desired: DesiredTopology, live: LiveTopology, options: DiffOptions): PlanItem[] {
+  const policies = byName(live.policies);
+  const wanted = desired.policies.map((spec): PlanItem => {
+    const found = policies.get(spec.name);
+    if (!found) return { kind: 'policy', name: spec.name, action: 'create', differences: [], spec };
+    const body = policyBody(spec, live.brokerVersion);
+    const differences = [
+      ...compare('pattern', found.pattern, body.pattern),
+      ...compare('apply-to', found['apply-to'], body['apply-to']),
+      ...compare('priority', found.priority, body.priority),
+      ...compareArguments(found.definition, body.definition, 'definition.'),
+    ];
+    return { kind: 'policy', name: spec.name, action: differences.length ? 'update' : 'unchanged', differences, spec };
+  });
+  const stale = stalePolicies(desired, live.policies, options).map((p): PlanItem => ({
+    kind: 'policy',
+    name: p.name,
+    action: 'delete',
+    differences: [],
+  }));
+  return [...wanted, ...stale];
+}
+
+/** Warren policies not in the file whose queue is in the file (its limits were removed), or any with `prunePolicies`. */
+function stalePolicies(desired: DesiredTopology, live: readonly LivePolicy[], options: DiffOptions): LivePolicy[] {
+  const queues = new Set(desired.queues.map((q) => q.name));
+  return orphanPolicies(desired, live).filter(
+    (p) => options.prunePolicies === true || queues.has(p.name.slice(POLICY_PREFIX.length)),
+  );
+}
+
+function extraPolicies(desired: DesiredTopology, live: readonly LivePolicy[], options: DiffOptions): ExtraObject[] {
+  const stale = new Set(stalePolicies(desired, live, options).map((p) => p.name));
+  return orphanPolicies(desired, live)
+    .filter((p) => !stale.has(p.name))
+    .map((p) => ({ kind: 'policy', name: p.name }));
+}
+
+function orphanPolicies(desired: DesiredTopology, live: readonly LivePolicy[]): LivePolicy[] {
+  const wanted = new Set(desired.policies.map((p) => p.name));
+  return live.filter((p) => p.name.startsWith(POLICY_PREFIX) && !wanted.has(p.name));
+}
+
+const indexes = new WeakMap<readonly { name: string }[], Map<string, unknown>>();
+
+/** A name index over a live list, built once per list. */
+function byName<T extends { name: string }>(list: readonly T[]): Map<string, T> {
+  let index = indexes.get(list);
+  if (!index) indexes.set(list, (index = new Map(list.map((item) => [item.name, item]))));
+  return index as Map<string, T>;
+}
+
+function compare(property: string, live: unknown, wanted: unknown): PropertyDiff[] {
+  return sameValue(live, wanted) ? [] : [{ property, live, wanted }];
+}
+
+function compareArguments(
+  live: Readonly<Record<string, unknown>> | undefined,
+  wanted: Readonly<Record<string, unknown>>,
+  prefix = '',
+): PropertyDiff[] {
+  const liveArgs = live ?? {};
+  const keys = [...new Set([...Object.keys(liveArgs), ...Object.keys(wanted)])].sort();
+  return keys.flatMap((key) => compare(`${prefix}${key}`, liveArgs[key], wanted[key]));
+}
+
+/** Deep equality on JSON values, key order ignored. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+  return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]));
+}

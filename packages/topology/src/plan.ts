@@ -1,0 +1,28 @@
+import type { DesiredTopology } from './desired';
+import { diffTopology } from './diff';
+import { readLiveTopology } from './live';
+import type { TopologyPlan } from './plan-types';
+import { resolveTarget, type TopologyTarget } from './target';
+
+export interface PlanOptions {
+  /**
+   * Also delete `warren.` policies whose queue is not in the file. Off by default: several files (services) may
+   * share a vhost and each owns only its own queues' policies.
+   * @default false
+   */
+  readonly prunePolicies?: boolean;
+}
+
+/**
+ * What `applyTopology` would do, read from the live broker through the management API (five whole-vhost requests).
+ * Changes nothing.
+ */
+export async function planTopology(
+  desired: DesiredTopology,
+  target: TopologyTarget,
+  options: PlanOptions = {},
+): Promise<TopologyPlan> {
+  const { management, vhost } = resolveTarget(target);
+  const live = await readLiveTopology(management);
+  return diffTopology(desired, live, { vhost, prunePolicies: options.prunePolicies ?? false });
+}

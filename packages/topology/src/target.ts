@@ -1,0 +1,38 @@
+import { ManagementClient } from './management';
+import { managementUrlFor, splitUrls, vhostOf } from './url';
+import { WarrenError } from './errors';
+
+/** Where plan/apply/export/delete act. */
+export interface TopologyTarget {
+  /** One AMQP URL, or several comma-separated (the nodes of a cluster, tried in turn). */
+  readonly amqpUrl: string;
+  /** The management API. @default the first AMQP URL's host, port + 10000 (15672), same credentials */
+  readonly managementUrl?: string;
+  /** @default the vhost of the first AMQP URL (`/`) */
+  readonly vhost?: string;
+}
+
+/** A target with every default filled in. @internal */
+export interface ResolvedTarget {
+  readonly urls: string[];
+  readonly vhost: string;
+  readonly management: ManagementClient;
+}
+
+/** @internal */
+export function resolveTarget(target: TopologyTarget): ResolvedTarget {
+  const urls = splitUrls(target.amqpUrl);
+  const first = urls[0];
+  if (first === undefined) throw new WarrenError('INVALID_URL', 'No AMQP URL given: pass --url or set AMQP_URL.');
+  const vhost = target.vhost ?? vhostOf(first);
+  const management = new ManagementClient(target.managementUrl ?? managementUrlFor(first), vhost);
+  return { urls: urls.map((url) => withVhost(url, vhost)), vhost, management };
+}
+
+/** The AMQP URL pointed at `vhost` (an explicit `--vhost` wins over the URL's path). */
+function withVhost(amqpUrl: string, vhost: string): string {
+  if (vhostOf(amqpUrl) === vhost) return amqpUrl;
+  const url = new URL(amqpUrl);
+  url.pathname = `/${encodeURIComponent(vhost)}`;
+  return url.toString();
+}
