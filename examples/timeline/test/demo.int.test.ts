@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { uniqueName, useBroker } from '@warren/testing';
+import type { DemoSummary } from '../src/summary';
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '../../..');
+const broker = useBroker();
+
+// The demo runs from its build (it forks the service and the worker as separate processes), as `npm run demo` does.
+beforeAll(async () => {
+  await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'examples/timeline'], { cwd: root });
+}, 180_000);
+
+it('runs the timeline demo end to end in quick mode: exit 0, numbers that add up, nothing left behind', async () => {
+  const namespace = uniqueName('demo');
+  const demo = path.join(root, 'examples/timeline/dist/src/demo.js');
+  const env = { ...process.env, AMQP_URL: broker.amqpUrl, AMQP_MANAGEMENT_URL: broker.managementUrl };
+  const { stdout } = await run(process.execPath, [demo, '--quick', '--json', '--namespace', namespace], {
+    cwd: root,
+    env,
+    timeout: 120_000,
+  });
+  const summary = JSON.parse(stdout) as DemoSummary;
+
+  expect(summary.balanced).toBe(true);
+  expect(summary.accepted).toBe(summary.processed + summary.deadLettered + summary.stillQueued);
+  expect(summary.accepted + summary.gaveUp).toBe(300);
+  expect(summary.invalid400).toBe(3);
+  expect(summary.processed).toBeGreaterThan(0);
+  expect(summary.deadLettered).toBeGreaterThan(0);
+  expect(Object.keys(summary.retried).sort()).toEqual([
+    `${namespace}.fanout.retry.2s`,
+    `${namespace}.fanout.retry.500ms`,
+  ]);
+
+  const left = await broker.management.queues(['name']);
+  expect(left.filter((queue) => queue.name.startsWith(namespace))).toEqual([]);
+  const policies = await broker.management.policies();
+  expect(policies.filter((policy) => policy.name.includes(namespace))).toEqual([]);
+}, 150_000);
