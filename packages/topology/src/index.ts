@@ -27,6 +27,23 @@ export type {
   QueueRole,
   ArgumentValue,
 } from './desired';
+export { topologySchema, defineTopology } from './schema';
+export type {
+  Topology,
+  TopologyInput,
+  QueueDefinition,
+  ExchangeDefinition,
+  BindingDefinition,
+  QueueLimits,
+} from './schema';
+export { parseTopology } from './parse';
+export type { ParseTopologyOptions } from './parse';
+export { loadTopologyFile, parseTopologyText, TopologyFileError } from './load';
+export { TopologyValidationError, formatIssue } from './validation-error';
+export type { TopologyIssue } from './validation-error';
+export { deriveTopology, POLICY_PRIORITY, DEFAULT_DELIVERY_LIMIT } from './derive';
+export { workQueueLayout, UnknownQueueError } from './layout';
+export { normaliseArguments } from './arguments';
 export { ManagementClient, ManagementApiError } from './management';
 export type { LiveQueue, LiveExchange, LiveBinding, LivePolicy } from './management';
 export { listDeadLetters, replayDeadLetters, purgeDeadLetters, DeadLetterError } from './dead-letters';

@@ -1,0 +1,124 @@
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { WarrenError } from './errors';
+import { validateTopology, type Locate } from './parse';
+import type { Topology } from './schema';
+import { TopologyValidationError } from './validation-error';
+
+/** The topology file could not be read or loaded (missing, unsupported extension, module threw). Code `TOPOLOGY_FILE_ERROR`. */
+export class TopologyFileError extends WarrenError {
+  readonly file: string;
+  constructor(file: string, message: string, cause?: unknown) {
+    super('TOPOLOGY_FILE_ERROR', message, { cause });
+    this.file = file;
+  }
+}
+
+const TEXT_EXTENSIONS = ['.yaml', '.yml', '.json'];
+const MODULE_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts', '.cts'];
+
+/**
+ * Loads and validates a topology file:
+ * - `.yaml`/`.yml`/`.json`: read with the YAML parser (JSON is YAML), so every issue carries its line;
+ * - `.js`/`.cjs` (and `.mjs` on Node ≥ 20.19): a module exporting the topology as `topology`, as `default`, or as
+ *   `module.exports`;
+ * - `.ts`/`.cts`: the same, compiled on the fly with `ts-node` (install `ts-node` and `typescript` to use it).
+ *
+ * @throws TopologyValidationError (code `TOPOLOGY_INVALID`) for a syntax error or an invalid topology.
+ * @throws TopologyFileError (code `TOPOLOGY_FILE_ERROR`) when the file cannot be read or loaded.
+ */
+export async function loadTopologyFile(path: string): Promise<Topology> {
+  const extension = extname(path).toLowerCase();
+  if (TEXT_EXTENSIONS.includes(extension)) return parseTopologyText(await readText(path), path);
+  if (MODULE_EXTENSIONS.includes(extension)) return validateTopology(loadModule(path, extension), path);
+  const supported = [...TEXT_EXTENSIONS, ...MODULE_EXTENSIONS].join(', ');
+  throw new TopologyFileError(path, `Cannot load topology file ${path}: unsupported extension (use ${supported})`);
+}
+
+/** Validates YAML or JSON text; issues carry their line. `source` names the file in messages. */
+export function parseTopologyText(text: string, source?: string): Topology {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((error) => {
+      const position = error.linePos?.[0];
+      const message = `${error.message.split('\n')[0] ?? error.message} (fix the YAML/JSON syntax)`;
+      return position ? { path: '', message, line: position.line, column: position.col } : { path: '', message };
+    });
+    throw new TopologyValidationError(issues, source);
+  }
+  return validateTopology(doc.toJS({ maxAliasCount: 1000 }), source, locator(doc, lineCounter));
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new TopologyFileError(path, `Cannot read topology file ${path}: ${(error as Error).message}`, error);
+  }
+}
+
+/** Maps an issue path to the line of the deepest node it reaches (a key's own line for a map entry). */
+function locator(doc: Document, lineCounter: LineCounter): Locate {
+  return (path) => {
+    let node = resolveAlias(doc, doc.contents);
+    let offset = node?.range?.[0];
+    for (const segment of path) {
+      const next = child(node, segment);
+      if (next === undefined) break;
+      offset = next.at ?? offset;
+      node = resolveAlias(doc, next.node);
+    }
+    if (offset === undefined) return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+}
+
+function child(
+  node: Node | null | undefined,
+  segment: string | number,
+): { node: Node | null; at?: number } | undefined {
+  if (isMap(node)) {
+    const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+    if (pair === undefined) return undefined;
+    return { node: pair.value as Node | null, at: (pair.key as Node).range?.[0] };
+  }
+  if (isSeq(node) && typeof segment === 'number') {
+    const item = node.items[segment] as Node | undefined;
+    return item === undefined ? undefined : { node: item, at: item.range?.[0] };
+  }
+  return undefined;
+}
+
+const resolveAlias = (doc: Document, node: Node | null | undefined): Node | null | undefined =>
+  isAlias(node) ? (node.resolve(doc) as Node | undefined) : node;
+
+function loadModule(path: string, extension: string): unknown {
+  const file = resolve(path);
+  if (extension === '.ts' || extension === '.cts') registerTypeScript(file);
+  try {
+    delete require.cache[file]; // a fresh copy each time: the file may have changed since the last load
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a user's file, resolved at run time
+    const exports = require(file) as Record<string, unknown> | undefined;
+    return exports?.topology ?? exports?.default ?? exports;
+  } catch (error) {
+    throw new TopologyFileError(path, `Cannot load topology module ${path}: ${(error as Error).message}`, error);
+  }
+}
+
+/** Lets `require` compile TypeScript, with ts-node (transpile only), unless something already does. */
+function registerTypeScript(file: string): void {
+  if (require.extensions['.ts'] !== undefined) return;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: only for .ts topology files
+    const tsNode = require('ts-node') as { register(options: object): unknown };
+    tsNode.register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+  } catch (error) {
+    const message =
+      `Cannot load ${file}: loading a .ts topology needs ts-node (npm i -D ts-node typescript), ` +
+      `or compile it to .js first`;
+    throw new TopologyFileError(file, message, error);
+  }
+}

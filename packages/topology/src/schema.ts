@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { parseDelay } from './names';
+
+/**
+ * The topology file, as one zod schema. The TypeScript types are inferred from it: `TopologyInput` is what a
+ * user writes (defaults optional, delays as `'10s'` or milliseconds), `Topology` is the parsed, fully defaulted
+ * result (delays in milliseconds). A parsed `Topology` is itself a valid input, so it round-trips.
+ *
+ * The schema checks shapes only; `parseTopology` adds the cross-reference checks (undeclared exchanges, names
+ * that collide with derived objects, ...).
+ */
+
+const DURATION_HELP = 'use milliseconds (a positive integer) or a string like 250ms, 10s, 1.5m, 1h';
+
+/** A delay or TTL: `250ms`, `10s`, `1.5m`, `1h`, or a number of milliseconds → milliseconds. */
+const duration = z
+  .union([z.string(), z.number()], { error: `expected a duration: ${DURATION_HELP}` })
+  .transform((value, ctx) => {
+    const ms = parseDelay(value);
+    if (ms !== undefined) return ms;
+    ctx.addIssue({
+      code: 'custom',
+      input: value,
+      message: `${JSON.stringify(value)} is not a duration: ${DURATION_HELP}`,
+    });
+    return z.NEVER;
+  });
+
+const count = (what: string) =>
+  z
+    .number({ error: `expected ${what} as a number (not a string)` })
+    .int(`expected an integer`)
+    .nonnegative();
+
+const argumentValue = z.union([z.string(), z.number(), z.boolean()], {
+  error: 'an argument value must be a string, a number or a boolean',
+});
+
+/** Raw `x-` arguments, passed through (normalised) to the declare. */
+const argumentsSchema = z.record(z.string(), argumentValue);
+
+const bindingShape = {
+  /** The source exchange (declared under `exchanges`, or a predeclared `amq.*` exchange). */
+  exchange: z.string({ error: 'a binding needs `exchange`: the name of the exchange to bind from' }).min(1),
+  /** @default '' */
+  routingKey: z.string().default(''),
+  /** Binding arguments, e.g. `x-match` for a headers exchange. @default {} */
+  arguments: argumentsSchema.default({}),
+};
+const bindingSchema = z.strictObject(bindingShape);
+
+const exchangeShape = {
+  type: z.enum(['direct', 'topic', 'fanout', 'headers'], {
+    error: 'expected `type`: one of direct, topic, fanout, headers',
+  }),
+  /** @default true */
+  durable: z.boolean().default(true),
+  /** @default false */
+  autoDelete: z.boolean().default(false),
+  /** An internal exchange only receives from other exchanges. @default false */
+  internal: z.boolean().default(false),
+  /** e.g. `alternate-exchange`. @default {} */
+  arguments: argumentsSchema.default({}),
+  /** Exchange-to-exchange bindings: this exchange receives from `exchange`. @default [] */
+  bindings: z.array(bindingSchema).default([]),
+};
+/** @internal */
+export const exchangeSchema = z.strictObject(exchangeShape);
+
+/** The queue's mutable settings: they go into the Warren policy `warren.<queue>`, never into x-arguments. */
+const limitsShape = {
+  /** Ready messages at most (policy `max-length`). */
+  maxLength: count('maxLength').optional(),
+  /** Ready message bytes at most (policy `max-length-bytes`). */
+  maxLengthBytes: count('maxLengthBytes').optional(),
+  /** What happens when full (policy `overflow`). Quorum queues support `drop-head` and `reject-publish` only. */
+  overflow: z
+    .enum(['drop-head', 'reject-publish', 'reject-publish-dlx'], {
+      error: 'expected `overflow`: one of drop-head, reject-publish, reject-publish-dlx',
+    })
+    .optional(),
+  /** Message TTL (policy `message-ttl`): expired messages are dead-lettered (reason `expired`). */
+  messageTtl: duration.optional(),
+  /** Quorum queues: deliveries before the broker dead-letters a message (policy `delivery-limit`). @default 20 */
+  deliveryLimit: count('deliveryLimit').optional(),
+  /** Quorum queues (policy `dead-letter-strategy`). @default 'at-least-once' when it can apply, see README */
+  deadLetterStrategy: z
+    .enum(['at-most-once', 'at-least-once'], {
+      error: 'expected `deadLetterStrategy`: at-most-once or at-least-once',
+    })
+    .optional(),
+};
+const limitsSchema = z.strictObject(limitsShape);
+
+const retryShape = {
+  /** One delay tier per entry, in order: the first failure waits `delays[0]`, and so on; then the DLQ. */
+  delays: z.array(duration).min(1, 'list at least one delay, or write `retry: false` to turn retries off'),
+};
+const retrySchema = z.union([z.literal(false), z.strictObject(retryShape)], {
+  error: 'expected `retry`: false, or an object like { delays: [1s, 10s, 1m] }',
+});
+
+const queueShape = {
+  /** @default 'quorum' */
+  type: z.enum(['quorum', 'classic'], { error: 'expected `type`: quorum or classic' }).default('quorum'),
+  /** @default true */
+  durable: z.boolean().default(true),
+  /** @default false */
+  autoDelete: z.boolean().default(false),
+  /** @default false */
+  exclusive: z.boolean().default(false),
+  /** @default [] */
+  bindings: z.array(bindingSchema).default([]),
+  /** @default {} */
+  limits: limitsSchema.default({}),
+  /** @default false (no retry tiers: a failure goes straight to the DLQ) */
+  retry: retrySchema.default(false),
+  /** Give the queue a dead-letter exchange `q.dlx` and queue `q.dlq`. @default true */
+  deadLetter: z.boolean().default(true),
+  /** Immutable `x-` arguments other than the ones Warren sets (see README). @default {} */
+  arguments: argumentsSchema.default({}),
+};
+/** @internal */
+export const queueSchema = z.strictObject(queueShape);
+
+const topologyShape = {
+  /** The virtual host; the connection URL's vhost wins when both are given. */
+  vhost: z.string().min(1).optional(),
+  /** @default {} */
+  exchanges: z.record(z.string(), exchangeSchema).default({}),
+  /** @default {} */
+  queues: z.record(z.string(), queueSchema).default({}),
+};
+
+/** The topology file schema. */
+export const topologySchema = z.strictObject(topologyShape);
+
+/** The keys each object of the file format allows: for "did you mean" on a typo. @internal */
+export const ALLOWED_KEYS = {
+  topology: Object.keys(topologyShape),
+  exchange: Object.keys(exchangeShape),
+  queue: Object.keys(queueShape),
+  limits: Object.keys(limitsShape),
+  retry: Object.keys(retryShape),
+  binding: Object.keys(bindingShape),
+} as const;
+
+/** A parsed, fully defaulted topology (delays in milliseconds). */
+export type Topology = z.output<typeof topologySchema>;
+/** What a topology file may contain (defaults optional, delays as strings or milliseconds). */
+export type TopologyInput = z.input<typeof topologySchema>;
+export type QueueDefinition = z.output<typeof queueSchema>;
+export type ExchangeDefinition = z.output<typeof exchangeSchema>;
+export type BindingDefinition = z.output<typeof bindingSchema>;
+export type QueueLimits = z.output<typeof limitsSchema>;
+
+/**
+ * Identity function that type-checks a topology written in TypeScript.
+ *
+ * @example
+ * export default defineTopology({ exchanges: { orders: { type: 'topic' } }, queues: { billing: { retry: { delays: ['1s'] } } } });
+ */
+export function defineTopology<T extends TopologyInput>(topology: T): T {
+  return topology;
+}
