@@ -1,0 +1,74 @@
+import type { ConsumeMessage } from 'amqplib';
+import { attemptOf, originOf } from './handoff';
+
+/** What a handler learns about the delivery it is processing. */
+export interface MessageContext {
+  /** The publisher's message id: duplicates (at-least-once delivery) are detectable by it. */
+  readonly messageId: string | undefined;
+  readonly headers: Readonly<Record<string, unknown>>;
+  /** 1-based attempt number: 1 on the first delivery, 2 after the first retry tier, ... */
+  readonly attempt: number;
+  /** The broker delivered this message before (a consumer died or its channel closed before settling it). */
+  readonly redelivered: boolean;
+  /** Aborted when the attempt times out, the consumer shuts down, or the channel dies: stop work when it fires. */
+  readonly signal: AbortSignal;
+  /** The exchange the message was first published to (not the retry tier it came back from). */
+  readonly exchange: string;
+  readonly routingKey: string;
+  /** The work queue it was consumed from. */
+  readonly queue: string;
+}
+
+const NO_HEADERS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * One delivery in flight and the context handed to its handler. Fields are computed on first read and the
+ * `AbortController` is created only when the handler (or an abort) needs it: most handlers read little of it, and
+ * this object is built for every message.
+ * @internal
+ */
+export class Delivery<Channel = unknown> implements MessageContext {
+  /** Set once the delivery has been acked, nacked or handed off: one settle per delivery. */
+  settled = false;
+  /** The settle decided on has been carried out (or became moot when the channel closed). */
+  finished = false;
+  /** The handler's promise has settled (a timed-out handler may still run after its delivery was retried). */
+  handlerDone = false;
+  timer: NodeJS.Timeout | undefined;
+  private controller: AbortController | undefined;
+
+  constructor(
+    readonly message: ConsumeMessage,
+    readonly channel: Channel,
+    readonly queue: string,
+    readonly startedAt: number,
+  ) {}
+
+  get messageId(): string | undefined {
+    return this.message.properties.messageId as string | undefined;
+  }
+  get headers(): Readonly<Record<string, unknown>> {
+    return this.message.properties.headers ?? NO_HEADERS;
+  }
+  get attempt(): number {
+    return attemptOf(this.message.properties.headers);
+  }
+  get redelivered(): boolean {
+    return this.message.fields.redelivered;
+  }
+  get exchange(): string {
+    return originOf(this.message).exchange;
+  }
+  get routingKey(): string {
+    return originOf(this.message).routingKey;
+  }
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.controller ??= new AbortController();
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+}

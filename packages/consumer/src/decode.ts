@@ -1,0 +1,43 @@
+import type { Message } from 'amqplib';
+import type { z } from 'zod';
+
+/** Why Warren dead-lettered a message (the `x-warren-reason` header). */
+export type DeadLetterReason =
+  'retries-exhausted' | 'invalid-json' | 'schema-validation' | 'unknown-content-type' | 'non-retryable';
+
+/** A decoded payload, or why it cannot be decoded (retrying cannot fix either case). */
+export type Decoded = { ok: true; value: unknown } | { ok: false; reason: DeadLetterReason; error: string };
+
+// Publishers that set no content type are common (and Warren's publisher sets application/json).
+const JSON_TYPE = /^application\/json\s*(;\s*charset=utf-?8\s*)?$/i;
+
+/** Checks the content type, parses JSON and validates it against the contract's schema when there is one. */
+export function decodePayload(message: Message, schema: z.ZodType | undefined): Decoded {
+  const { contentType, contentEncoding } = message.properties as { contentType?: string; contentEncoding?: string };
+  if ((contentType !== undefined && !JSON_TYPE.test(contentType)) || !plainEncoding(contentEncoding)) {
+    const what = contentEncoding ? `${contentType ?? '(none)'} with encoding ${contentEncoding}` : String(contentType);
+    return { ok: false, reason: 'unknown-content-type', error: `Cannot decode content type ${what}: expected JSON.` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(message.content.toString('utf8'));
+  } catch (error) {
+    return { ok: false, reason: 'invalid-json', error: `Payload is not valid JSON: ${(error as Error).message}` };
+  }
+  if (schema === undefined) return { ok: true, value };
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
+  return {
+    ok: false,
+    reason: 'schema-validation',
+    error: `Payload fails the contract's schema: ${issues(result.error)}`,
+  };
+}
+
+function plainEncoding(encoding: string | undefined): boolean {
+  return encoding === undefined || encoding === '' || /^(identity|utf-?8)$/i.test(encoding);
+}
+
+function issues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}

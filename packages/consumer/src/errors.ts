@@ -1,0 +1,26 @@
+import { WarrenError } from '@warren/topology';
+
+/**
+ * Thrown by a handler to say that retrying cannot help (the order does not exist, the payload is semantically
+ * wrong): the message goes to the dead-letter queue at once, with reason `non-retryable`. Code `NON_RETRYABLE`.
+ * @example
+ * if (!order) throw new NonRetryableError(`order ${payload.orderId} does not exist`);
+ */
+export class NonRetryableError extends WarrenError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('NON_RETRYABLE', message, options);
+  }
+}
+
+/**
+ * A misuse of the consumer API or a consumer that cannot run. Codes: `UNKNOWN_QUEUE` (the queue is not a work
+ * queue of the topology), `INVALID_TARGET` (a contract without `queue`), `INVALID_OPTIONS`, `CONSUMER_CLOSED`.
+ */
+export class ConsumerError extends WarrenError {}
+
+/**
+ * The reason a handler's `signal` is aborted: `HANDLER_TIMEOUT` (the attempt took longer than `handlerTimeoutMs`
+ * and counts as failed), `SHUTDOWN` (`close()` timed out; the message goes back to the queue) or `CHANNEL_LOST`
+ * (the connection or channel died; the broker has already put the message back).
+ */
+export class HandlerAbortedError extends WarrenError {}

@@ -1,0 +1,58 @@
+import type { WarrenError } from '@warren/topology';
+import type { DeadLetterReason } from './decode';
+
+export interface DeliveredEvent {
+  readonly queue: string;
+  readonly messageId: string | undefined;
+  readonly attempt: number;
+  readonly redelivered: boolean;
+}
+export interface AckedEvent {
+  readonly queue: string;
+  readonly messageId: string | undefined;
+  readonly attempt: number;
+  /** Time from delivery to the handler's return, in milliseconds. */
+  readonly durationMs: number;
+}
+export interface RetriedEvent {
+  readonly queue: string;
+  readonly messageId: string | undefined;
+  /** The attempt that failed. */
+  readonly attempt: number;
+  /** 0-based retry tier the message was handed to, and its delay. */
+  readonly tier: number;
+  readonly delayMs: number;
+  readonly error: string;
+}
+export interface DeadLetteredEvent {
+  readonly queue: string;
+  readonly messageId: string | undefined;
+  readonly attempt: number;
+  readonly reason: DeadLetterReason;
+  readonly error: string;
+}
+/** A failed message went back to its queue: its hand-off was not confirmed, or there is no dead-letter queue. */
+export interface RequeuedEvent {
+  readonly queue: string;
+  readonly messageId: string | undefined;
+  readonly why: string;
+}
+
+/** The consumer's typed events. None of them is `'error'`: nothing a consumer emits can crash the process. */
+export interface ConsumerEvents {
+  delivered: [DeliveredEvent];
+  acked: [AckedEvent];
+  retried: [RetriedEvent];
+  deadLettered: [DeadLetteredEvent];
+  requeued: [RequeuedEvent];
+  /** The broker cancelled the subscription (queue deleted); the consumer re-subscribes when the queue is back. */
+  cancelled: [{ readonly queue: string }];
+  /** A subscription is (again) consuming: after `consume()`, a reconnect, a broker cancel or `resume()`. */
+  subscribed: [{ readonly queue: string; readonly prefetch: number }];
+  connected: [];
+  disconnected: [{ readonly error: string }];
+  /** Something went wrong that the consumer recovers from by itself (a channel closed by the broker, ...). */
+  warning: [{ readonly queue?: string; readonly message: string }];
+  /** The connection cannot succeed (wrong credentials or vhost): the consumer has stopped. */
+  failed: [WarrenError];
+}

@@ -1,0 +1,29 @@
+import type { CloseOptions, Consumer } from './consumer';
+
+export interface CloseOnSignalsOptions extends CloseOptions {
+  /** @default ['SIGTERM', 'SIGINT'] */
+  readonly signals?: readonly NodeJS.Signals[];
+  /** Called after the consumer closed (exit the process here if something else keeps it alive). */
+  readonly onClosed?: (error?: unknown) => void;
+}
+
+/**
+ * Closes the consumer gracefully on the first SIGTERM or SIGINT (no new deliveries, in-flight handlers finish,
+ * the rest go back to the queue). The listeners are removed at once, so a second signal kills the process the
+ * default way. Returns a function that removes them.
+ * @example
+ * closeOnSignals(consumer, { timeoutMs: 20_000, onClosed: () => process.exit(0) });
+ */
+export function closeOnSignals(consumer: Consumer, options: CloseOnSignalsOptions = {}): () => void {
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  const remove = (): void => void signals.forEach((signal) => process.removeListener(signal, onSignal));
+  function onSignal(): void {
+    remove();
+    consumer.close(options).then(
+      () => options.onClosed?.(),
+      (error: unknown) => options.onClosed?.(error),
+    );
+  }
+  for (const signal of signals) process.on(signal, onSignal);
+  return remove;
+}

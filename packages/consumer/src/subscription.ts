@@ -1,0 +1,380 @@
+import type { EventEmitter } from 'node:events';
+import type { ConsumeMessage, Message, Options } from 'amqplib';
+import type { z } from 'zod';
+import { describeError, HEADERS, type WorkQueueLayout } from '@warren/topology';
+import { Delivery, type MessageContext } from './context';
+import { decodePayload } from './decode';
+import { ConsumerError, HandlerAbortedError, NonRetryableError } from './errors';
+import type { ConsumerEvents } from './events';
+import { planFailure, type Failure, type HandOff } from './handoff';
+import type { StatsRecorder } from './stats';
+
+/** A message handler: returning (or resolving) acks; throwing retries; `NonRetryableError` dead-letters. */
+export type Handler<Payload> = (payload: Payload, context: MessageContext) => unknown;
+
+/**
+ * The part of an amqplib `ConfirmChannel` a subscription uses: the seam where unit tests plug a fake channel.
+ * @internal
+ */
+export interface ChannelLike {
+  prefetch(count: number, global?: boolean): Promise<unknown>;
+  consume(
+    queue: string,
+    onMessage: (message: ConsumeMessage | null) => void,
+    options?: Options.Consume,
+  ): Promise<{ consumerTag: string }>;
+  cancel(consumerTag: string): Promise<unknown>;
+  ack(message: Message): void;
+  nack(message: Message, allUpTo?: boolean, requeue?: boolean): void;
+  publish(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: Options.Publish,
+    callback: (error: unknown) => void,
+  ): boolean;
+  close(): Promise<void>;
+  on(event: 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'return', listener: (message: Message) => void): unknown;
+}
+
+/** @internal Everything a subscription needs, normalised by the consumer. */
+export interface SubscriptionOptions {
+  readonly layout: WorkQueueLayout;
+  readonly schema: z.ZodType | undefined;
+  readonly handler: Handler<unknown>;
+  readonly prefetch: number;
+  readonly handlerTimeoutMs: number | undefined;
+  /** Wait before reopening a closed channel, re-subscribing after a broker cancel, or requeueing a failed hand-off. */
+  readonly retryDelayMs: number;
+  /** A new confirm channel on the current connection; undefined while disconnected. */
+  readonly openChannel: () => Promise<ChannelLike> | undefined;
+  readonly events: EventEmitter<ConsumerEvents>;
+  readonly stats: StatsRecorder;
+}
+
+type Pending = Delivery<ChannelLike>;
+
+/**
+ * One `consume()`: a confirm channel of its own (its prefetch, its failures), restored after every reconnect,
+ * channel error and broker cancel. A delivery is settled at most once, and only on the channel it arrived on while
+ * that channel is alive: the broker has requeued the deliveries of a dead channel, and acking them on a new channel
+ * would close it with `406 unknown delivery tag`.
+ * @internal
+ */
+export class Subscription {
+  readonly queue: string;
+  /** Deliveries whose handler runs or whose settle is not finished. */
+  readonly inFlight = new Set<Pending>();
+  /** Resolves the first time the broker confirms the subscription. */
+  readonly ready: Promise<void>;
+  private channel: ChannelLike | undefined;
+  /** The consumer tag; `''` while a `basic.consume` is on its way. */
+  private consumerTag: string | undefined;
+  private opening = false;
+  private paused = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** Hand-offs the broker returned as unroutable (a missing tier or dead-letter queue), until their confirm. */
+  private readonly returned = new Set<string>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private markReady!: () => void;
+  private failReady!: (error: Error) => void;
+
+  constructor(private readonly options: SubscriptionOptions) {
+    this.queue = options.layout.queue;
+    this.ready = new Promise((resolve, reject) => {
+      this.markReady = resolve;
+      this.failReady = reject;
+    });
+    // The caller may never await `ready` (a consumer closed before it connected).
+    this.ready.catch(() => undefined);
+  }
+
+  /** Opens the channel and subscribes, unless that is done or under way. Called on every (re)connect. */
+  async open(): Promise<void> {
+    if (this.stopped || this.channel !== undefined || this.opening) return;
+    const pending = this.options.openChannel();
+    if (pending === undefined) return; // disconnected: the next 'connect' calls open()
+    this.opening = true;
+    let channel: ChannelLike;
+    try {
+      channel = await pending;
+    } catch (error) {
+      this.opening = false;
+      return this.retryLater(`cannot open a channel: ${describeError(error)}`, () => this.open());
+    }
+    this.opening = false;
+    if (this.stopped) return void channel.close().catch(() => undefined);
+    this.channel = channel;
+    channel.on('error', (error) => this.warn(`channel closed by the broker: ${describeError(error)}`));
+    channel.on('close', () => this.onChannelClosed(channel));
+    channel.on('return', (message) => this.returned.add(returnKey(message.fields.routingKey, message.properties)));
+    await this.subscribe(channel);
+  }
+
+  /** Stops new deliveries; in-flight ones finish. */
+  async pause(): Promise<void> {
+    this.paused = true;
+    await this.cancelConsumer();
+  }
+
+  async resume(): Promise<void> {
+    this.paused = false;
+    if (this.channel !== undefined) await this.subscribe(this.channel);
+    else await this.open();
+  }
+
+  /** First step of `close()`: no new deliveries, no reopening. */
+  async stopIntake(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.failReady(new ConsumerError('CONSUMER_CLOSED', `The consumer of '${this.queue}' was closed.`));
+    await this.cancelConsumer();
+  }
+
+  /** Resolves when no delivery is in flight. */
+  idle(): Promise<void> {
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Last step of `close()`: aborts the handlers still running; closing the channel returns their messages. */
+  async abortAndClose(): Promise<void> {
+    for (const delivery of this.inFlight) delivery.abort(aborted('SHUTDOWN', 'the consumer is shutting down'));
+    const channel = this.channel;
+    this.channel = undefined;
+    if (channel !== undefined) await channel.close().catch(() => undefined);
+  }
+
+  private async subscribe(channel: ChannelLike): Promise<void> {
+    if (this.paused || this.stopped || channel !== this.channel || this.consumerTag !== undefined) return;
+    this.consumerTag = '';
+    try {
+      await channel.prefetch(this.options.prefetch, false);
+      const onMessage = (message: ConsumeMessage | null): void =>
+        message === null ? this.onCancelled(channel) : this.onMessage(channel, message);
+      const { consumerTag } = await channel.consume(this.queue, onMessage, { noAck: false });
+      if (channel !== this.channel) return;
+      this.consumerTag = consumerTag;
+    } catch (error) {
+      // A missing queue (404) closes the channel: onChannelClosed reopens it later.
+      if (channel === this.channel) this.consumerTag = undefined;
+      return this.warn(`cannot subscribe: ${describeError(error)}`);
+    }
+    if (this.paused || this.stopped) return this.cancelConsumer();
+    this.options.events.emit('subscribed', { queue: this.queue, prefetch: this.options.prefetch });
+    this.markReady();
+  }
+
+  private async cancelConsumer(): Promise<void> {
+    const { channel, consumerTag } = this;
+    if (channel === undefined || !consumerTag) return;
+    this.consumerTag = undefined;
+    await channel.cancel(consumerTag).catch(() => undefined);
+  }
+
+  private onCancelled(channel: ChannelLike): void {
+    if (channel !== this.channel) return;
+    this.consumerTag = undefined;
+    this.options.events.emit('cancelled', { queue: this.queue });
+    this.retryLater('the broker cancelled the subscription (queue deleted?)', () => this.subscribe(channel));
+  }
+
+  private onChannelClosed(channel: ChannelLike): void {
+    if (channel !== this.channel) return;
+    this.channel = undefined;
+    this.consumerTag = undefined;
+    this.returned.clear();
+    // The broker has requeued everything unacked on this channel: nothing may be settled any more.
+    for (const delivery of this.inFlight) {
+      if (delivery.channel !== channel) continue;
+      delivery.abort(aborted('CHANNEL_LOST', 'the channel closed; the broker has requeued the message'));
+      delivery.settled = true;
+      this.finish(delivery);
+    }
+    if (!this.stopped) this.retryLater('', () => this.open());
+  }
+
+  private retryLater(warning: string, action: () => Promise<void>): void {
+    if (warning) this.warn(warning);
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void action(), this.options.retryDelayMs);
+  }
+
+  // ---- the hot path: one call per delivery ----
+
+  private onMessage(channel: ChannelLike, message: ConsumeMessage): void {
+    const { events, stats, handlerTimeoutMs } = this.options;
+    const delivery: Pending = new Delivery(message, channel, this.queue, performance.now());
+    this.inFlight.add(delivery);
+    stats.delivered++;
+    if (events.listenerCount('delivered') > 0) {
+      const { messageId, attempt, redelivered } = delivery;
+      events.emit('delivered', { queue: this.queue, messageId, attempt, redelivered });
+    }
+    const decoded = decodePayload(message, this.options.schema);
+    if (!decoded.ok) {
+      delivery.handlerDone = true;
+      return this.fail(delivery, decoded);
+    }
+    if (handlerTimeoutMs !== undefined) delivery.timer = setTimeout(this.onTimeout, handlerTimeoutMs, delivery);
+    let result: unknown;
+    try {
+      result = this.options.handler(decoded.value, delivery);
+    } catch (error) {
+      return this.handlerFinished(delivery, error, true);
+    }
+    if (isThenable(result)) {
+      result.then(
+        () => this.handlerFinished(delivery, undefined, false),
+        (error: unknown) => this.handlerFinished(delivery, error, true),
+      );
+    } else this.handlerFinished(delivery, undefined, false);
+  }
+
+  private handlerFinished(delivery: Pending, error: unknown, failed: boolean): void {
+    delivery.handlerDone = true;
+    clearTimeout(delivery.timer);
+    this.options.stats.handled(performance.now() - delivery.startedAt);
+    if (!delivery.settled) {
+      if (failed) this.fail(delivery, failureOf(error));
+      else this.ack(delivery);
+    }
+    this.release(delivery);
+  }
+
+  private readonly onTimeout = (delivery: Pending): void => {
+    if (delivery.settled) return;
+    const ms = this.options.handlerTimeoutMs;
+    delivery.abort(aborted('HANDLER_TIMEOUT', `the handler did not finish within ${ms} ms`));
+    this.fail(delivery, { error: `Handler timed out after ${ms} ms` });
+  };
+
+  private ack(delivery: Pending): void {
+    delivery.settled = true;
+    if (this.settleable(delivery) && settle(() => delivery.channel.ack(delivery.message))) {
+      const { stats, events } = this.options;
+      stats.acked++;
+      if (events.listenerCount('acked') > 0) {
+        const durationMs = performance.now() - delivery.startedAt;
+        events.emit('acked', {
+          queue: this.queue,
+          messageId: delivery.messageId,
+          attempt: delivery.attempt,
+          durationMs,
+        });
+      }
+    }
+    this.finish(delivery);
+  }
+
+  /** Hands a failed delivery to its retry tier or the dead-letter exchange (confirmed), then acks it. */
+  private fail(delivery: Pending, failure: Failure): void {
+    delivery.settled = true;
+    if (!this.settleable(delivery)) return this.finish(delivery);
+    const plan = planFailure(delivery.message, this.options.layout, failure, new Date());
+    if (plan === undefined) return this.requeueLater(delivery, 'no retry tier left and no dead-letter queue');
+    const key = returnKey(plan.routingKey, plan.options);
+    const onConfirm = (error: unknown): void => this.handedOff(delivery, plan, failure, key, error);
+    try {
+      delivery.channel.publish(plan.exchange, plan.routingKey, delivery.message.content, plan.options, onConfirm);
+    } catch (error) {
+      this.requeueLater(delivery, `cannot publish the ${plan.kind}: ${describeError(error)}`);
+    }
+  }
+
+  private handedOff(delivery: Pending, plan: HandOff, failure: Failure, key: string, error: unknown): void {
+    const returned = this.returned.delete(key);
+    if (!this.settleable(delivery)) return this.finish(delivery);
+    const target =
+      plan.kind === 'retry' ? `retry tier '${plan.routingKey}'` : `dead-letter exchange '${plan.exchange}'`;
+    if (error) return this.requeueLater(delivery, `the broker did not confirm the hand-off to ${target}`);
+    if (returned) return this.requeueLater(delivery, `the ${target} has no queue bound (declare the topology)`);
+    if (settle(() => delivery.channel.ack(delivery.message))) this.recordHandOff(delivery, plan, failure);
+    this.finish(delivery);
+  }
+
+  private recordHandOff(delivery: Pending, plan: HandOff, failure: Failure): void {
+    const { stats, events } = this.options;
+    const base = { queue: this.queue, messageId: delivery.messageId, attempt: delivery.attempt, error: failure.error };
+    if (plan.kind === 'retry') {
+      stats.retried(plan.delayMs);
+      events.emit('retried', { ...base, tier: plan.tier, delayMs: plan.delayMs });
+    } else {
+      const reason = plan.reason ?? 'retries-exhausted';
+      stats.deadLettered(reason);
+      events.emit('deadLettered', { ...base, reason });
+    }
+  }
+
+  /**
+   * Puts a message back after a pause, so a failure that cannot be handed off does not spin. `nack`, not
+   * `reject`: RabbitMQ 4.3 counts only rejects toward a quorum queue's delivery limit, and a broker-side dead
+   * letter would lose Warren's headers (or the message, without a dead-letter queue).
+   */
+  private requeueLater(delivery: Pending, why: string): void {
+    this.warn(`message ${delivery.messageId ?? '(no id)'} requeued: ${why}`);
+    const requeue = (): void => {
+      if (this.settleable(delivery) && settle(() => delivery.channel.nack(delivery.message, false, true))) {
+        this.options.stats.requeued++;
+        this.options.events.emit('requeued', { queue: this.queue, messageId: delivery.messageId, why });
+      }
+      this.finish(delivery);
+    };
+    delivery.timer = setTimeout(requeue, this.stopped ? 0 : this.options.retryDelayMs);
+  }
+
+  /** The delivery may still be settled: its channel is the live one. */
+  private settleable(delivery: Pending): boolean {
+    return delivery.channel === this.channel;
+  }
+
+  private finish(delivery: Pending): void {
+    delivery.finished = true;
+    this.release(delivery);
+  }
+
+  private release(delivery: Pending): void {
+    if (!delivery.handlerDone || !delivery.finished) return;
+    this.inFlight.delete(delivery);
+    if (this.inFlight.size === 0 && this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private warn(message: string): void {
+    this.options.events.emit('warning', { queue: this.queue, message });
+  }
+}
+
+/**
+ * Runs an ack/nack. amqplib throws when the channel is closing but has not yet emitted 'close'; the broker then
+ * requeues the message itself, so there is nothing else to do.
+ */
+function settle(operation: () => void): boolean {
+  try {
+    operation();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
+function failureOf(error: unknown): Failure {
+  const message = describeError(error);
+  return error instanceof NonRetryableError ? { error: message, reason: 'non-retryable' } : { error: message };
+}
+
+function aborted(code: string, why: string): HandlerAbortedError {
+  return new HandlerAbortedError(code, `Handler aborted: ${why}.`);
+}
+
+/** Identifies a hand-off in the broker's `basic.return` (which carries no delivery tag). */
+function returnKey(routingKey: string, properties: { messageId?: unknown; headers?: Record<string, unknown> }): string {
+  return `${routingKey}\u0000${String(properties.messageId)}\u0000${String(properties.headers?.[HEADERS.attempt])}`;
+}
