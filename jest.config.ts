@@ -23,7 +23,11 @@ const config: Config = {
         '<rootDir>/packages/*/test/integration/**/*.int.test.ts',
         '<rootDir>/examples/*/test/**/*.int.test.ts',
       ],
-      testTimeout: 60_000,
+      // One broker for the whole run (resolved, or one container started, once): see packages/testing.
+      globalSetup: '<rootDir>/packages/testing/src/jestGlobalSetup.ts',
+      globalTeardown: '<rootDir>/packages/testing/src/jestGlobalTeardown.ts',
+      // jest-circus reads `testTimeout` from the global config only; the setup file gives this project 60 s.
+      setupFilesAfterEnv: ['<rootDir>/packages/testing/src/jestIntegrationSetup.ts'],
     },
   ],
 };

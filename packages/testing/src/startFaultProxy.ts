@@ -118,7 +118,7 @@ class TcpFaultProxy implements FaultProxy {
     this.refusing = false;
     this.latencyMs = 0;
     for (const pair of this.pairs) {
-      if (pair.dropped || (pair.blackholed && !pair.upstream)) this.drop(pair, true);
+      if (pair.dropped || !pair.upstream || pair.upstream.destroyed) this.drop(pair, true);
       else pair.blackholed = false;
     }
   }
@@ -147,7 +147,8 @@ class TcpFaultProxy implements FaultProxy {
     const upstream = createConnection({ host: this.targetHost, port: this.targetPort, noDelay: true });
     pair.upstream = upstream;
     upstream.on('error', () => undefined);
-    upstream.once('close', (hadError) => this.drop(pair, hadError));
+    // Through a black hole the client must not learn that the broker gave up: only its own heartbeat can tell.
+    upstream.once('close', (hadError) => (pair.blackholed ? undefined : this.drop(pair, hadError)));
     this.relay(pair, upstream, () => pair.client);
   }
 
