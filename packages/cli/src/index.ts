@@ -1,1 +1,3 @@
-export {};
+export { createProgram, runCli } from './program';
+export { processIo } from './io';
+export type { CliIo } from './io';

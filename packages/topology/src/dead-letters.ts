@@ -2,7 +2,8 @@ import { connect, type Channel, type ChannelModel, type ConfirmChannel, type Get
 import { fatalConnectError, describeError } from './connection';
 import { WarrenError } from './errors';
 import { deadLetterQueueName, HEADERS } from './names';
-import { redactUrl, splitUrls } from './url';
+import { resolveTarget } from './target';
+import { redactUrl, splitUrls, vhostOf } from './url';
 
 /**
  * Operations on a work queue's parking lot (`q.dlq`): list what is parked without losing it, replay it into the
@@ -10,8 +11,10 @@ import { redactUrl, splitUrls } from './url';
  * actions, not a hot path).
  */
 export interface DeadLetterOptions {
-  /** One AMQP URL, several (a cluster; tried in turn), or a comma-separated list as in `AMQP_URL`. */
-  readonly urls: string | readonly string[];
+  /** One AMQP URL, or several comma-separated (the nodes of a cluster, tried in turn), as in `AMQP_URL`. */
+  readonly amqpUrl: string;
+  /** @default the vhost of the first AMQP URL (`/`) */
+  readonly vhost?: string;
   /** Connection name shown in the management UI. @default 'warren-dead-letters' */
   readonly name?: string;
 }
@@ -299,8 +302,9 @@ async function checkQueue(
 }
 
 function where(options: DeadLetterOptions): string {
-  const url = splitUrls(options.urls)[0];
-  return url === undefined ? 'the broker' : `the vhost of ${redactUrl(url)}`;
+  const url = splitUrls(options.amqpUrl)[0];
+  const vhost = options.vhost ?? (url === undefined ? '/' : vhostOf(url));
+  return `vhost '${vhost}'${url === undefined ? '' : ` of ${redactUrl(url)}`}`;
 }
 
 /** Maps an amqplib error to a `DeadLetterError`, keeping the reply code (404 → `QUEUE_NOT_FOUND`). */
@@ -348,8 +352,7 @@ async function withChannel<T, Confirm extends boolean>(
 }
 
 async function connectFirst(options: DeadLetterOptions): Promise<ChannelModel> {
-  const urls = splitUrls(options.urls);
-  if (urls.length === 0) throw new WarrenError('INVALID_URL', 'No AMQP URL given: pass --url or set AMQP_URL.');
+  const { urls } = resolveTarget(options);
   const failures: string[] = [];
   for (const url of urls) {
     try {

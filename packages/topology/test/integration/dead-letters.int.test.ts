@@ -68,7 +68,7 @@ describe.each(['quorum', 'classic'] as const)('dead letters of a %s queue', (typ
     await park(queue, 'b', 'non-retryable');
     await park(queue, 'c', 'handler-error');
 
-    const listing = await listDeadLetters(queue, { urls: amqpUrl, limit: 2 });
+    const listing = await listDeadLetters(queue, { amqpUrl, limit: 2 });
 
     expect(listing).toMatchObject({ queue, deadLetterQueue: `${queue}.dlq`, total: 3 });
     expect(listing.messages.map((m) => m.messageId)).toEqual(['a', 'b']);
@@ -81,7 +81,7 @@ describe.each(['quorum', 'classic'] as const)('dead letters of a %s queue', (typ
       firstFailureAt: '2026-01-01T00:00:00.000Z',
     });
     expect(await ready(deadLetterQueueName(queue))).toBe(3);
-    const again = await listDeadLetters(queue, { urls: amqpUrl });
+    const again = await listDeadLetters(queue, { amqpUrl });
     expect(again.messages.map((m) => m.messageId).sort()).toEqual(['a', 'b', 'c']);
   });
 
@@ -91,7 +91,7 @@ describe.each(['quorum', 'classic'] as const)('dead letters of a %s queue', (typ
     await park(queue, 'b', 'non-retryable');
     await park(queue, 'c', 'handler-error');
 
-    const result = await replayDeadLetters(queue, { urls: amqpUrl, filterReason: 'handler-error' });
+    const result = await replayDeadLetters(queue, { amqpUrl, filterReason: 'handler-error' });
 
     expect(result).toEqual({ queue, deadLetterQueue: `${queue}.dlq`, moved: 2, skipped: 1 });
     expect(await ready(queue)).toBe(2);
@@ -107,7 +107,7 @@ describe.each(['quorum', 'classic'] as const)('dead letters of a %s queue', (typ
       [HEADERS.originalRoutingKey]: 'order.created',
       tenant: 'acme',
     });
-    const left = await listDeadLetters(queue, { urls: amqpUrl });
+    const left = await listDeadLetters(queue, { amqpUrl });
     expect(left.messages.map((m) => m.reason)).toEqual(['non-retryable']);
   });
 
@@ -115,7 +115,7 @@ describe.each(['quorum', 'classic'] as const)('dead letters of a %s queue', (typ
     const queue = await layout(type);
     for (const id of ['a', 'b', 'c']) await park(queue, id, 'handler-error');
 
-    expect(await replayDeadLetters(queue, { urls: amqpUrl, limit: 2 })).toMatchObject({ moved: 2, skipped: 0 });
+    expect(await replayDeadLetters(queue, { amqpUrl, limit: 2 })).toMatchObject({ moved: 2, skipped: 0 });
     expect(await ready(queue)).toBe(2);
     expect(await ready(deadLetterQueueName(queue))).toBe(1);
   });
@@ -125,7 +125,7 @@ describe.each(['quorum', 'classic'] as const)('dead letters of a %s queue', (typ
     await park(queue, 'a', 'handler-error');
     await park(queue, 'b', 'handler-error');
 
-    expect(await purgeDeadLetters(queue, { urls: amqpUrl })).toEqual({
+    expect(await purgeDeadLetters(queue, { amqpUrl })).toEqual({
       queue,
       deadLetterQueue: `${queue}.dlq`,
       purged: 2,
@@ -143,7 +143,7 @@ it('describes a broker-side dead letter from x-death', async () => {
   channel.reject(message, false);
   for (let i = 0; i < 50 && (await ready(deadLetterQueueName(queue))) === 0; i++) await sleep(20);
 
-  const listing = await listDeadLetters(queue, { urls: amqpUrl });
+  const listing = await listDeadLetters(queue, { amqpUrl });
 
   expect(listing.messages[0]).toMatchObject({ messageId: 'rejected-1', source: 'broker', reason: 'rejected' });
   expect(listing.messages[0]?.deaths[0]).toMatchObject({ queue, reason: 'rejected', count: 1 });
@@ -153,7 +153,7 @@ it('lists a quorum dead-letter queue many times without losing a message to the 
   const queue = await layout('quorum');
   await park(queue, 'a', 'handler-error');
 
-  for (let i = 0; i < 25; i++) await listDeadLetters(queue, { urls: amqpUrl });
+  for (let i = 0; i < 25; i++) await listDeadLetters(queue, { amqpUrl });
 
   expect(await ready(deadLetterQueueName(queue))).toBe(1);
 });
@@ -163,7 +163,7 @@ it('refuses to replay into a missing work queue and keeps the parked messages', 
   await park(queue, 'a', 'handler-error');
   await channel.deleteQueue(queue);
 
-  const error = await replayDeadLetters(queue, { urls: amqpUrl }).catch((e: unknown) => e);
+  const error = await replayDeadLetters(queue, { amqpUrl }).catch((e: unknown) => e);
 
   expect(error).toBeInstanceOf(DeadLetterError);
   expect(error).toMatchObject({ code: 'QUEUE_NOT_FOUND', replyCode: 404 });
@@ -173,7 +173,7 @@ it('refuses to replay into a missing work queue and keeps the parked messages', 
 
 it('names the missing dead-letter queue', async () => {
   const queue = unique('no-dlq');
-  const error = await listDeadLetters(queue, { urls: amqpUrl }).catch((e: unknown) => e);
+  const error = await listDeadLetters(queue, { amqpUrl }).catch((e: unknown) => e);
   expect(error).toMatchObject({ code: 'QUEUE_NOT_FOUND', replyCode: 404 });
   expect((error as Error).message).toContain(`'${queue}.dlq'`);
 });

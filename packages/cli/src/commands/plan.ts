@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import {
+  deriveTopology,
+  loadTopologyFile,
+  planTopology,
+  TopologyDriftError,
+  type TopologyPlan,
+} from '@warren/topology';
+import { exitWith } from '../errors';
+import { formatPlan, json } from '../format';
+import { line, type CliIo } from '../io';
+import { targetOf, withConnectionOptions, type ConnectionFlags } from '../target';
+
+export interface PlanFlags extends ConnectionFlags {
+  readonly json?: boolean;
+  readonly detailedExitcode?: boolean;
+  readonly prunePolicies?: boolean;
+}
+
+export function registerPlan(program: Command, io: CliIo): void {
+  const command = program
+    .command('plan')
+    .summary('show what apply would change on the live broker')
+    .description(
+      'Read the live vhost through the management API and show what `apply` would do: create (+), unchanged (=), ' +
+        'policy updates (~), policy deletions (-) and drift (!): an existing object whose immutable properties ' +
+        '(queue type, durability, x-arguments) differ, with the live and the wanted value. Changes nothing.\n\n' +
+        'Exit codes: 0 success (with --detailed-exitcode: no changes), 2 changes pending (only with ' +
+        '--detailed-exitcode), 1 error, an invalid file, or drift (apply would refuse).',
+    )
+    .argument('<file>', 'topology file (.yaml, .yml, .json, .ts, .js)')
+    .option('--detailed-exitcode', 'exit 0 when there is nothing to change, 2 when changes are pending, 1 on error')
+    .option('--json', 'print the plan as JSON (the structured result)')
+    .option('--prune-policies', 'also plan to delete warren.* policies whose queue is not in the file');
+  withConnectionOptions(command).action(async (file: string, flags: PlanFlags) => runPlan(file, flags, io));
+}
+
+/** Plans and prints; shared by `plan` and `apply --dry-run`. */
+export async function runPlan(file: string, flags: PlanFlags, io: CliIo): Promise<void> {
+  const topology = await loadTopologyFile(file);
+  const desired = deriveTopology(topology);
+  const plan = await planTopology(desired, targetOf(flags, io, topology.vhost), {
+    prunePolicies: flags.prunePolicies ?? false,
+  });
+  line(io.stdout, flags.json ? json(plan) : formatPlan(plan, file));
+  const code = planExitCode(plan, flags.detailedExitcode ?? false);
+  if (code === 1 && !flags.json) throw new TopologyDriftError(plan);
+  if (code !== 0) exitWith(code);
+}
+
+/** 1 on drift (apply would refuse), 2 for pending changes with `--detailed-exitcode`, 0 otherwise. */
+export function planExitCode(plan: TopologyPlan, detailed: boolean): number {
+  if (plan.hasDrift) return 1;
+  return detailed && plan.hasChanges ? 2 : 0;
+}

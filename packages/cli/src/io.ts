@@ -1,0 +1,18 @@
+/** Where the CLI writes and what environment it reads: the process's by default, buffers in tests. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The real process's streams and environment. */
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+  };
+}
+
+/** Writes `text` followed by a newline. */
+export const line = (write: (text: string) => void, text: string): void => write(`${text}\n`);
