@@ -142,7 +142,12 @@ export class Subscription {
 
   /** Last step of `close()`: aborts the handlers still running; closing the channel returns their messages. */
   async abortAndClose(): Promise<void> {
-    for (const delivery of this.inFlight) delivery.abort(aborted('SHUTDOWN', 'the consumer is shutting down'));
+    for (const delivery of this.inFlight) {
+      // Settled by the channel's close (the broker requeues them): an aborted handler's rejection must not send
+      // its message to a retry tier while the consumer shuts down.
+      delivery.settled = true;
+      delivery.abort(aborted('SHUTDOWN', 'the consumer is shutting down'));
+    }
     const channel = this.channel;
     this.channel = undefined;
     if (channel !== undefined) await channel.close().catch(() => undefined);
