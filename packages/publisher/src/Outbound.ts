@@ -1,0 +1,40 @@
+import type { Options } from 'amqplib';
+
+/** What a publish resolves with once the broker has confirmed the message. */
+export interface PublishResult {
+  readonly messageId: string;
+}
+
+/** @internal Why the broker returned a mandatory message (it arrives before the ack). */
+export interface ReturnInfo {
+  readonly replyCode: number;
+  readonly replyText: string;
+}
+
+/**
+ * @internal One message the publisher holds until it is confirmed or failed, with its caller's promise. A class
+ * (not an object literal) so every instance has the same shape on the hot path.
+ */
+export class Outbound {
+  /** Number of nacks so far (drives the back-off). */
+  nacks = 0;
+  /** Set when a `basic.return` names this message; the ack that follows then fails the publish. */
+  returned: ReturnInfo | undefined = undefined;
+  /** True once the caller's promise is settled; a settled message is skipped wherever it still sits. */
+  settled = false;
+  /** True while the message counts against the buffer limits (accepted, not yet settled). */
+  held = false;
+  /** When a nacked message may be sent again (epoch ms). */
+  retryAt = 0;
+
+  constructor(
+    readonly exchange: string,
+    readonly routingKey: string,
+    readonly body: Buffer,
+    readonly properties: Options.Publish,
+    readonly messageId: string,
+    readonly deadline: number,
+    readonly resolve: (result: PublishResult) => void,
+    readonly reject: (error: Error) => void,
+  ) {}
+}
