@@ -44,6 +44,8 @@ export type { TopologyIssue } from './validation-error';
 export { deriveTopology, POLICY_PRIORITY, DEFAULT_DELIVERY_LIMIT } from './derive';
 export { workQueueLayout, UnknownQueueError } from './layout';
 export { normaliseArguments } from './arguments';
+export { lintTopology } from './lint';
+export type { LintWarning, LintCode } from './lint';
 export { ManagementClient, ManagementApiError } from './management';
 export type { LiveQueue, LiveExchange, LiveBinding, LivePolicy } from './management';
 export { listDeadLetters, replayDeadLetters, purgeDeadLetters, DeadLetterError } from './dead-letters';

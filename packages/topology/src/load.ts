@@ -42,9 +42,8 @@ export function parseTopologyText(text: string, source?: string): Topology {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((error) => {
-      const position = error.linePos?.[0];
-      const message = `${error.message.split('\n')[0] ?? error.message} (fix the YAML/JSON syntax)`;
-      return position ? { path: '', message, line: position.line, column: position.col } : { path: '', message };
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      return { path: '', message: `${error.message} (fix the YAML/JSON syntax)`, line, column: col };
     });
     throw new TopologyValidationError(issues, source);
   }

@@ -32,24 +32,40 @@ export function validateTopology(input: unknown, source?: string, locate?: Locat
   }
   const shapeIssues = result.error.issues.flatMap((i) => fromZod(i, []));
   const partial = partialTopology(input);
-  const references = partial === undefined ? [] : crossReferenceIssues(partial);
+  const references = partial === undefined ? [] : crossReferenceIssues(partial.topology, partial.salvaged);
   throw new TopologyValidationError(located([...shapeIssues, ...references], locate), source);
 }
 
 /**
- * The entries that are valid on their own, with neutral stand-ins for the rest (so their names still count as
- * declared): lets one run report broken references along with shape errors.
+ * The topology as far as it is valid: each entry that fails the schema loses its invalid keys (or becomes a
+ * neutral stand-in), so one run reports broken references along with shape errors. Salvaged entries skip the
+ * per-entry checks, which could misfire on their defaults.
  */
-function partialTopology(input: unknown): Topology | undefined {
+function partialTopology(input: unknown): { topology: Topology; salvaged: ReadonlySet<string> } | undefined {
   if (!isRecord(input)) return undefined;
-  const entries = <T>(section: unknown, schema: z.ZodType<T>, standIn: T): Record<string, T> =>
-    isRecord(section)
-      ? Object.fromEntries(Object.entries(section).map(([name, raw]) => [name, schema.safeParse(raw).data ?? standIn]))
-      : {};
-  return {
-    exchanges: entries(input.exchanges, exchangeSchema, exchangeSchema.parse({ type: 'direct' })),
-    queues: entries(input.queues, queueSchema, queueSchema.parse({ deadLetter: false })),
+  const salvaged = new Set<string>();
+  const section = <T>(kind: string, raw: unknown, schema: z.ZodType<T>, standIn: T): Record<string, T> =>
+    Object.fromEntries(
+      Object.entries(isRecord(raw) ? raw : {}).map(([name, entry]) => {
+        const valid = schema.safeParse(entry);
+        if (valid.success) return [name, valid.data];
+        salvaged.add(`${kind}/${name}`);
+        return [name, schema.safeParse(withoutInvalidKeys(entry, valid.error.issues)).data ?? standIn];
+      }),
+    );
+  const topology = {
+    exchanges: section('exchanges', input.exchanges, exchangeSchema, exchangeSchema.parse({ type: 'direct' })),
+    queues: section('queues', input.queues, queueSchema, queueSchema.parse({ deadLetter: false })),
   };
+  return { topology, salvaged };
+}
+
+function withoutInvalidKeys(entry: unknown, issues: readonly ZodIssue[]): unknown {
+  if (!isRecord(entry)) return entry;
+  const invalid = new Set(
+    issues.flatMap((i) => (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys : [String(i.path[0])])),
+  );
+  return Object.fromEntries(Object.entries(entry).filter(([key]) => !invalid.has(key)));
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

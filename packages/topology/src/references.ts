@@ -20,14 +20,16 @@ const MAX_NAME_BYTES = 255;
  * queue properties a quorum queue cannot have (the broker refuses those with 406 at declare time).
  * @internal
  */
-export function crossReferenceIssues(topology: Topology): RawIssue[] {
+export function crossReferenceIssues(topology: Topology, skipEntryChecks: ReadonlySet<string> = new Set()): RawIssue[] {
+  const checked = <T>(kind: string, record: Readonly<Record<string, T>>) =>
+    Object.entries(record).filter(([name]) => !skipEntryChecks.has(`${kind}/${name}`));
   return [
     ...Object.keys(topology.exchanges).flatMap((name) => nameIssues(['exchanges', name], name, 'exchange')),
     ...Object.keys(topology.queues).flatMap((name) => nameIssues(['queues', name], name, 'queue')),
     ...bindingIssues(topology),
     ...collisionIssues(topology),
-    ...Object.entries(topology.queues).flatMap(([name, queue]) => queueIssues(name, queue)),
-    ...Object.entries(topology.exchanges).flatMap(([name, exchange]) =>
+    ...checked('queues', topology.queues).flatMap(([name, queue]) => queueIssues(name, queue)),
+    ...checked('exchanges', topology.exchanges).flatMap(([name, exchange]) =>
       integerArgumentIssues(['exchanges', name, 'arguments'], exchange.arguments),
     ),
   ];
