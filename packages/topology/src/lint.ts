@@ -1,6 +1,7 @@
 import { isKnownExchangeArgument, queueTypesFor } from './arguments';
 import type { ExchangeType } from './desired';
 import type { BindingDefinition, QueueDefinition, Topology } from './schema';
+import { locationOf } from './locations';
 import { formatPath, type IssuePath } from './validation-error';
 
 /** Settings RabbitMQ accepts and then silently ignores or downgrades; each code is documented in the README. */
@@ -24,9 +25,18 @@ export interface LintWarning {
   readonly code: LintCode;
   /** What RabbitMQ will actually do, and how to fix it. */
   readonly message: string;
+  /** 1-based line (and column) in the YAML/JSON file, when the topology came from `loadTopologyFile`. */
+  readonly line?: number;
+  readonly column?: number;
 }
 
-type Rule = (name: string, queue: QueueDefinition, topology: Topology) => LintWarning[];
+interface RawWarning {
+  readonly path: IssuePath;
+  readonly code: LintCode;
+  readonly message: string;
+}
+
+type Rule = (name: string, queue: QueueDefinition, topology: Topology) => RawWarning[];
 
 /**
  * Warnings about a valid topology: settings RabbitMQ accepts and then silently ignores or downgrades (so the
@@ -41,7 +51,7 @@ export function lintTopology(topology: Topology): LintWarning[] {
     retryRules,
     argumentRules,
   ];
-  return [
+  const raw = [
     ...Object.entries(topology.queues).flatMap(([name, queue]) =>
       queueRules.flatMap((rule) => rule(name, queue, topology)),
     ),
@@ -50,19 +60,21 @@ export function lintTopology(topology: Topology): LintWarning[] {
       ...bindingRules(['exchanges', name], exchange.bindings, topology),
     ]),
   ];
+  return raw.map(({ path, code, message }) => ({
+    path: formatPath(path),
+    code,
+    message,
+    ...locationOf(topology, path),
+  }));
 }
 
-const warning = (path: IssuePath, code: LintCode, message: string): LintWarning => ({
-  path: formatPath(path),
-  code,
-  message,
-});
+const warning = (path: IssuePath, code: LintCode, message: string): RawWarning => ({ path, code, message });
 
-function overflowRules(name: string, queue: QueueDefinition): LintWarning[] {
+function overflowRules(name: string, queue: QueueDefinition): RawWarning[] {
   if (queue.type !== 'quorum') return [];
   const { overflow, deadLetterStrategy } = queue.limits;
   const path = ['queues', name, 'limits'];
-  const warnings: LintWarning[] = [];
+  const warnings: RawWarning[] = [];
   if (overflow === 'reject-publish-dlx')
     warnings.push(
       warning(
@@ -84,7 +96,7 @@ function overflowRules(name: string, queue: QueueDefinition): LintWarning[] {
   return warnings;
 }
 
-function quorumOnlyRules(name: string, queue: QueueDefinition): LintWarning[] {
+function quorumOnlyRules(name: string, queue: QueueDefinition): RawWarning[] {
   if (queue.type !== 'classic') return [];
   return (['deliveryLimit', 'deadLetterStrategy'] as const)
     .filter((key) => queue.limits[key] !== undefined)
@@ -97,7 +109,7 @@ function quorumOnlyRules(name: string, queue: QueueDefinition): LintWarning[] {
     );
 }
 
-function deadLetterRules(name: string, queue: QueueDefinition): LintWarning[] {
+function deadLetterRules(name: string, queue: QueueDefinition): RawWarning[] {
   if (queue.deadLetter) return [];
   const retries = queue.retry === false ? '' : ', messages that exhaust their retries';
   return [
@@ -111,10 +123,10 @@ function deadLetterRules(name: string, queue: QueueDefinition): LintWarning[] {
   ];
 }
 
-function propertyRules(name: string, queue: QueueDefinition): LintWarning[] {
+function propertyRules(name: string, queue: QueueDefinition): RawWarning[] {
   if (queue.type !== 'classic') return []; // quorum queues with these properties are validation errors
   const path = ['queues', name];
-  const warnings: LintWarning[] = [];
+  const warnings: RawWarning[] = [];
   if (queue.exclusive)
     warnings.push(
       warning(
@@ -136,7 +148,7 @@ function propertyRules(name: string, queue: QueueDefinition): LintWarning[] {
   return warnings;
 }
 
-function retryRules(name: string, queue: QueueDefinition): LintWarning[] {
+function retryRules(name: string, queue: QueueDefinition): RawWarning[] {
   const delays = queue.retry === false ? [] : queue.retry.delays;
   const drop = delays.findIndex((delay, i) => i > 0 && delay < (delays[i - 1] ?? 0));
   if (drop === -1) return [];
@@ -150,7 +162,7 @@ function retryRules(name: string, queue: QueueDefinition): LintWarning[] {
   ];
 }
 
-function argumentRules(name: string, queue: QueueDefinition, topology: Topology): LintWarning[] {
+function argumentRules(name: string, queue: QueueDefinition, topology: Topology): RawWarning[] {
   const args = Object.keys(queue.arguments).flatMap((key) => {
     const path = ['queues', name, 'arguments', key];
     const types = queueTypesFor(key);
@@ -174,7 +186,7 @@ function argumentRules(name: string, queue: QueueDefinition, topology: Topology)
   return [...args, ...bindingRules(['queues', name], queue.bindings, topology)];
 }
 
-function exchangeArgumentRules(name: string, args: Readonly<Record<string, unknown>>): LintWarning[] {
+function exchangeArgumentRules(name: string, args: Readonly<Record<string, unknown>>): RawWarning[] {
   return Object.keys(args)
     .filter((key) => !isKnownExchangeArgument(key))
     .map((key) =>
@@ -187,7 +199,7 @@ function exchangeArgumentRules(name: string, args: Readonly<Record<string, unkno
     );
 }
 
-function bindingRules(owner: IssuePath, bindings: readonly BindingDefinition[], topology: Topology): LintWarning[] {
+function bindingRules(owner: IssuePath, bindings: readonly BindingDefinition[], topology: Topology): RawWarning[] {
   return bindings.flatMap((binding, i) => {
     const type = exchangeType(binding.exchange, topology);
     const path = [...owner, 'bindings', i, 'routingKey'];

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { WarrenError } from './errors';
+import { rememberLocations } from './locations';
 import { validateTopology, type Locate } from './parse';
 import type { Topology } from './schema';
 import { TopologyValidationError } from './validation-error';
@@ -47,7 +48,10 @@ export function parseTopologyText(text: string, source?: string): Topology {
     });
     throw new TopologyValidationError(issues, source);
   }
-  return validateTopology(doc.toJS({ maxAliasCount: 1000 }), source, locator(doc, lineCounter));
+  const locate = locator(doc, lineCounter);
+  const topology = validateTopology(doc.toJS({ maxAliasCount: 1000 }), source, locate);
+  rememberLocations(topology, locate);
+  return topology;
 }
 
 async function readText(path: string): Promise<string> {

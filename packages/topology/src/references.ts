@@ -78,6 +78,11 @@ interface Claim {
 function collisionIssues(topology: Topology): RawIssue[] {
   const issues: RawIssue[] = [];
   const claim = (names: Map<string, Claim>, name: string, claimant: Claim): void => {
+    if (claimant.what !== '' && Buffer.byteLength(name) > MAX_NAME_BYTES)
+      issues.push({
+        path: claimant.path,
+        message: `${claimant.what} would be ${JSON.stringify(name)}, over RabbitMQ's ${MAX_NAME_BYTES}-byte limit: shorten the queue name`,
+      });
     const owner = names.get(name);
     if (owner === undefined) names.set(name, claimant);
     else issues.push({ path: claimant.path, message: collisionMessage(name, owner, claimant) });

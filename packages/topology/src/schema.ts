@@ -10,6 +10,8 @@ import { parseDelay } from './names';
  * that collide with derived objects, ...).
  */
 
+/** x-message-ttl is an unsigned 32-bit number of milliseconds. */
+const MAX_DURATION_MS = 2 ** 32 - 1;
 const DURATION_HELP = 'use milliseconds (a positive integer) or a string like 250ms, 10s, 1.5m, 1h';
 
 /** A delay or TTL: `250ms`, `10s`, `1.5m`, `1h`, or a number of milliseconds → milliseconds. */
@@ -17,7 +19,15 @@ const duration = z
   .union([z.string(), z.number()], { error: `expected a duration: ${DURATION_HELP}` })
   .transform((value, ctx) => {
     const ms = parseDelay(value);
-    if (ms !== undefined) return ms;
+    if (ms !== undefined && ms <= MAX_DURATION_MS) return ms;
+    if (ms !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `RabbitMQ TTLs are at most ${MAX_DURATION_MS} ms (about 49 days)`,
+      });
+      return z.NEVER;
+    }
     ctx.addIssue({
       code: 'custom',
       input: value,
@@ -25,6 +35,8 @@ const duration = z
     });
     return z.NEVER;
   });
+
+const flag = z.boolean({ error: 'expected true or false' });
 
 const count = (what: string) =>
   z
@@ -37,35 +49,41 @@ const argumentValue = z.union([z.string(), z.number(), z.boolean()], {
 });
 
 /** Raw `x-` arguments, passed through (normalised) to the declare. */
-const argumentsSchema = z.record(z.string(), argumentValue);
+const argumentsSchema = z.record(z.string(), argumentValue, {
+  error: 'expected arguments as a map of name to value, e.g. { x-max-priority: 10 }',
+});
 
 const bindingShape = {
   /** The source exchange (declared under `exchanges`, or a predeclared `amq.*` exchange). */
   exchange: z.string({ error: 'a binding needs `exchange`: the name of the exchange to bind from' }).min(1),
   /** @default '' */
-  routingKey: z.string().default(''),
+  routingKey: z.string({ error: 'expected the routing key as a string (quote it in YAML if needed)' }).default(''),
   /** Binding arguments, e.g. `x-match` for a headers exchange. @default {} */
   arguments: argumentsSchema.default({}),
 };
-const bindingSchema = z.strictObject(bindingShape);
+const bindingSchema = z.strictObject(bindingShape, {
+  error: 'expected a binding like { exchange: orders, routingKey: order.created }',
+});
 
 const exchangeShape = {
   type: z.enum(['direct', 'topic', 'fanout', 'headers'], {
     error: 'expected `type`: one of direct, topic, fanout, headers',
   }),
   /** @default true */
-  durable: z.boolean().default(true),
+  durable: flag.default(true),
   /** @default false */
-  autoDelete: z.boolean().default(false),
+  autoDelete: flag.default(false),
   /** An internal exchange only receives from other exchanges. @default false */
-  internal: z.boolean().default(false),
+  internal: flag.default(false),
   /** e.g. `alternate-exchange`. @default {} */
   arguments: argumentsSchema.default({}),
   /** Exchange-to-exchange bindings: this exchange receives from `exchange`. @default [] */
   bindings: z.array(bindingSchema).default([]),
 };
 /** @internal */
-export const exchangeSchema = z.strictObject(exchangeShape);
+export const exchangeSchema = z.strictObject(exchangeShape, {
+  error: 'expected the exchange settings, e.g. { type: topic }',
+});
 
 /** The queue's mutable settings: they go into the Warren policy `warren.<queue>`, never into x-arguments. */
 const limitsShape = {
@@ -90,7 +108,9 @@ const limitsShape = {
     })
     .optional(),
 };
-const limitsSchema = z.strictObject(limitsShape);
+const limitsSchema = z.strictObject(limitsShape, {
+  error: 'expected `limits` as an object, e.g. { maxLength: 10000, overflow: reject-publish }',
+});
 
 const retryShape = {
   /** One delay tier per entry, in order: the first failure waits `delays[0]`, and so on; then the DLQ. */
@@ -104,11 +124,11 @@ const queueShape = {
   /** @default 'quorum' */
   type: z.enum(['quorum', 'classic'], { error: 'expected `type`: quorum or classic' }).default('quorum'),
   /** @default true */
-  durable: z.boolean().default(true),
+  durable: flag.default(true),
   /** @default false */
-  autoDelete: z.boolean().default(false),
+  autoDelete: flag.default(false),
   /** @default false */
-  exclusive: z.boolean().default(false),
+  exclusive: flag.default(false),
   /** @default [] */
   bindings: z.array(bindingSchema).default([]),
   /** @default {} */
@@ -116,20 +136,26 @@ const queueShape = {
   /** @default false (no retry tiers: a failure goes straight to the DLQ) */
   retry: retrySchema.default(false),
   /** Give the queue a dead-letter exchange `q.dlx` and queue `q.dlq`. @default true */
-  deadLetter: z.boolean().default(true),
+  deadLetter: flag.default(true),
   /** Immutable `x-` arguments other than the ones Warren sets (see README). @default {} */
   arguments: argumentsSchema.default({}),
 };
 /** @internal */
-export const queueSchema = z.strictObject(queueShape);
+export const queueSchema = z.strictObject(queueShape, {
+  error: 'expected the queue settings (write `{}` for all the defaults)',
+});
 
 const topologyShape = {
   /** The virtual host; the connection URL's vhost wins when both are given. */
-  vhost: z.string().min(1).optional(),
+  vhost: z.string({ error: 'expected `vhost` as a string, e.g. /' }).min(1).optional(),
   /** @default {} */
-  exchanges: z.record(z.string(), exchangeSchema).default({}),
+  exchanges: z
+    .record(z.string(), exchangeSchema, { error: 'expected `exchanges` as a map of exchange name to settings' })
+    .default({}),
   /** @default {} */
-  queues: z.record(z.string(), queueSchema).default({}),
+  queues: z
+    .record(z.string(), queueSchema, { error: 'expected `queues` as a map of queue name to settings' })
+    .default({}),
 };
 
 /** The topology file schema. */

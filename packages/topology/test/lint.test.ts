@@ -1,4 +1,4 @@
-import { lintTopology, parseTopology, type LintCode, type TopologyInput } from '../src';
+import { lintTopology, parseTopology, parseTopologyText, type LintCode, type TopologyInput } from '../src';
 
 const lint = (input: TopologyInput) => lintTopology(parseTopology(input));
 const codes = (input: TopologyInput): LintCode[] => lint(input).map((w) => w.code);
@@ -143,5 +143,26 @@ describe('lintTopology', () => {
       }),
     ).toEqual(['WILDCARD_ON_DIRECT_EXCHANGE']);
     expect(codes({ queues: { q: { bindings: [{ exchange: 'amq.topic', routingKey: 'order.#' }] } } })).toEqual([]);
+  });
+
+  it('gives the line of each warning when the topology was read from YAML or JSON', () => {
+    const topology = parseTopologyText(
+      ['queues:', '  q:', '    limits:', '      overflow: reject-publish-dlx', ''].join('\n'),
+    );
+    expect(lintTopology(topology)).toEqual([
+      expect.objectContaining({
+        path: 'queues.q.limits.overflow',
+        code: 'QUORUM_REJECT_PUBLISH_DLX',
+        line: 4,
+        column: 7,
+      }),
+    ]);
+    // A warning about a defaulted key points at the nearest line that is in the file.
+    const classic = parseTopologyText('queues:\n  q: { type: classic, limits: { deliveryLimit: 3 } }\n');
+    expect(lintTopology(classic)[0]).toMatchObject({ path: 'queues.q.limits.deliveryLimit', line: 2 });
+  });
+
+  it('gives no line for a topology that did not come from a file', () => {
+    expect(lint({ queues: { q: { deadLetter: false } } })[0]).not.toHaveProperty('line');
   });
 });

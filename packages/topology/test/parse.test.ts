@@ -141,6 +141,25 @@ describe('parseTopology: shape errors', () => {
     );
   });
 
+  it('says how to fix the common YAML slips: an empty entry, yes/no strings, a list instead of a map', () => {
+    expect(messageAt({ queues: { billing: null } }, 'queues.billing')).toBe(
+      'expected the queue settings (write `{}` for all the defaults)',
+    );
+    expect(messageAt({ queues: null }, 'queues')).toBe('expected `queues` as a map of queue name to settings');
+    expect(messageAt({ exchanges: [{ type: 'topic' }] }, 'exchanges')).toMatch(/map of exchange name/);
+    expect(messageAt({ queues: { q: { durable: 'yes' } } }, 'queues.q.durable')).toBe('expected true or false');
+    expect(
+      messageAt({ queues: { q: { bindings: [{ exchange: 'e', routingKey: 1 }] } } }, 'queues.q.bindings[0].routingKey'),
+    ).toMatch(/routing key as a string/);
+  });
+
+  it('rejects a duration longer than a TTL can be', () => {
+    expect(messageAt({ queues: { q: { limits: { messageTtl: '1200h' } } } }, 'queues.q.limits.messageTtl')).toMatch(
+      /at most 4294967295 ms/,
+    );
+    expect(() => parseTopology({ queues: { q: { limits: { messageTtl: '1000h' } } } })).not.toThrow();
+  });
+
   it('rejects a non-object topology', () => {
     expect(issuesOf('exchanges: {}')).toEqual([
       { path: '', message: 'expected an object with `exchanges` and `queues`' },
@@ -208,6 +227,16 @@ describe('parseTopology: cross-references', () => {
     // `a.retry.1s`'s DLQ is `a.retry.1s.dlq`; `a`'s tier is `a.retry.1s`: a user queue `a.retry.1s` collides.
     const issues = issuesOf({ queues: { a: { retry: { delays: [1000] } }, 'a.retry.1s': { deadLetter: false } } });
     expect(issues).toHaveLength(1);
+  });
+
+  it('reports a derived name over 255 bytes', () => {
+    const name = 'q'.repeat(250);
+    expect(
+      messageAt(
+        { queues: { [name]: { deadLetter: false, retry: { delays: ['10s'] } } } },
+        `queues.${name}.retry.delays[0]`,
+      ),
+    ).toMatch(/10s retry tier .* would be ".*\.retry\.10s", over RabbitMQ's 255-byte limit/);
   });
 
   it('reports the same delay listed twice, however it is written', () => {
