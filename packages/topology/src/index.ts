@@ -45,6 +45,7 @@ export { deriveTopology, POLICY_PRIORITY, DEFAULT_DELIVERY_LIMIT } from './deriv
 export { workQueueLayout, UnknownQueueError } from './layout';
 export { normaliseArguments } from './arguments';
 export { lintTopology } from './lint';
+export { checkContracts } from './contract-check';
 export type { LintWarning, LintCode } from './lint';
 export { ManagementClient, ManagementApiError } from './management';
 export type { LiveQueue, LiveExchange, LiveBinding, LivePolicy } from './management';

@@ -1,7 +1,7 @@
 import { isKnownExchangeArgument, queueTypesFor } from './arguments';
-import type { ExchangeType } from './desired';
 import type { BindingDefinition, QueueDefinition, Topology } from './schema';
 import { locationOf } from './locations';
+import { exchangeTypeOf } from './routing';
 import { formatPath, type IssuePath } from './validation-error';
 
 /** Settings RabbitMQ accepts and then silently ignores or downgrades; each code is documented in the README. */
@@ -201,7 +201,7 @@ function exchangeArgumentRules(name: string, args: Readonly<Record<string, unkno
 
 function bindingRules(owner: IssuePath, bindings: readonly BindingDefinition[], topology: Topology): RawWarning[] {
   return bindings.flatMap((binding, i) => {
-    const type = exchangeType(binding.exchange, topology);
+    const type = exchangeTypeOf(topology, binding.exchange);
     const path = [...owner, 'bindings', i, 'routingKey'];
     if ((type === 'fanout' || type === 'headers') && binding.routingKey !== '')
       return [
@@ -221,11 +221,4 @@ function bindingRules(owner: IssuePath, bindings: readonly BindingDefinition[], 
       ];
     return [];
   });
-}
-
-function exchangeType(name: string, topology: Topology): ExchangeType | undefined {
-  const declared = Object.hasOwn(topology.exchanges, name) ? topology.exchanges[name]?.type : undefined;
-  if (declared !== undefined) return declared;
-  const predeclared = /^amq\.(direct|fanout|topic|headers)$/.exec(name)?.[1];
-  return (predeclared as ExchangeType | undefined) ?? (name === 'amq.match' ? 'headers' : undefined);
 }

@@ -1,6 +1,7 @@
 import { isIntegerKey, MUTABLE_QUEUE_ARGUMENTS, RESERVED_QUEUE_ARGUMENTS } from './arguments';
 import { suggestion } from './did-you-mean';
 import { deadLetterExchangeName, deadLetterQueueName, formatDelay, retryQueueName } from './names';
+import { PREDECLARED_EXCHANGES } from './routing';
 import type { BindingDefinition, QueueDefinition, Topology } from './schema';
 import type { IssuePath } from './validation-error';
 
@@ -10,8 +11,6 @@ export interface RawIssue {
   readonly message: string;
 }
 
-/** Exchanges every vhost has; a file may bind to them but not declare them. */
-const PREDECLARED_EXCHANGES = ['amq.direct', 'amq.fanout', 'amq.topic', 'amq.headers', 'amq.match'];
 const MAX_NAME_BYTES = 255;
 
 /**
@@ -55,7 +54,7 @@ function bindingIssues(topology: Topology): RawIssue[] {
 }
 
 function sourceIssues(path: IssuePath, exchange: string, declared: readonly string[]): RawIssue[] {
-  if (declared.includes(exchange) || PREDECLARED_EXCHANGES.includes(exchange)) return [];
+  if (declared.includes(exchange) || Object.hasOwn(PREDECLARED_EXCHANGES, exchange)) return [];
   if (exchange === '')
     return [{ path, message: 'the default exchange ("") routes by queue name and takes no bindings: remove it' }];
   const known = declared.length === 0 ? 'none are declared' : `declared: ${declared.join(', ')}`;
