@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBroker, type TestBroker } from '@warren/testing';
 import {
@@ -15,7 +16,7 @@ import { parseDemoArgs, USAGE, type DemoOptions } from './args';
 import { startChild, stopChild, waitForMessage, type ChildMessage } from './children';
 import { timelineNames } from './contracts';
 import { driveLoad, newLoadCounts, samplePosts, type LoadCounts } from './load';
-import { QueueDepths, totalRetrying, type Depths } from './queue-depths';
+import { QueueDepths, totalRetrying } from './queue-depths';
 import { finalTable, liveLine, summarize, type DemoSummary } from './summary';
 import { topologyFileFor } from './topology-file';
 import { runWarren } from './warren-cli';
@@ -58,7 +59,7 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
   await applyTopology(file, broker, say);
   const desired = (running.desired = deriveTopology(await loadTopologyFile(file)));
   const layout = layoutOf(desired, names.queue);
-  const depths = (running.depths = await QueueDepths.open(broker.amqpUrl, layout));
+  const depths = (running.depths = await QueueDepths.open(broker.amqpUrl, broker.managementUrl, layout));
   await depths.purgeAll();
 
   const env = {
@@ -82,25 +83,22 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
   const posts = samplePosts(randomBytes(4).toString('hex'), options.requests);
   say(`Sending ${posts.length} posts, ${options.concurrency} at a time (a few invalid on purpose)...\n`);
   const load = newLoadCounts(posts.length);
-  let latest: Depths = await depths.read();
   const ticker = setInterval(() => {
     void depths.read().then(
-      (d) => {
-        latest = d;
-        say(liveLine(Date.now() - started, load, workerStats, d));
-      },
+      (d) => say(liveLine(Date.now() - started, load, workerStats, d)),
       () => undefined,
     );
   }, 1_000);
   try {
     await driveLoad({ baseUrl: `http://127.0.0.1:${port}`, posts, concurrency: options.concurrency }, load);
-    latest = await drain(options, load, () => workerStats, depths);
+    await drain(options, load, () => workerStats, depths);
   } finally {
     clearInterval(ticker);
   }
+  say('\nStopping the service and the worker (SIGTERM: each finishes what it holds, then exits)...');
   await stopChild(service);
   await stopChild(worker);
-  latest = await depths.read();
+  const latest = await depths.settled();
   return summarize({
     broker: redactUrl(broker.amqpUrl),
     durationMs: Date.now() - started,
@@ -112,21 +110,30 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
   });
 }
 
-/** Waits until every accepted post is processed or dead-lettered (the queues are empty), or `drainMs` passes. */
+/**
+ * Waits until every accepted post is processed or dead-lettered, or nothing has moved for a while (no message
+ * ready anywhere, none in the worker's hands), or `drainMs` passes.
+ */
 async function drain(
   options: DemoOptions,
   load: LoadCounts,
   stats: () => WorkerStatsSnapshot,
   depths: QueueDepths,
-): Promise<Depths> {
+): Promise<void> {
   const deadline = Date.now() + options.drainMs;
+  let quietSince = Infinity;
   for (;;) {
     const d = await depths.read();
-    const done = d.work + totalRetrying(d) === 0 && stats().processed + d.deadLetter >= load.accepted.size;
-    if (done || Date.now() > deadline) return d;
+    if (stats().processed + d.deadLetter >= load.accepted.size) return;
+    const quiet = d.work + totalRetrying(d) === 0 && stats().inFlight === 0;
+    quietSince = quiet ? Math.min(quietSince, Date.now()) : Infinity;
+    if (Date.now() - quietSince > QUIET_MS || Date.now() > deadline) return;
     await sleep(250);
   }
 }
+
+/** Longer than the longest retry delay's hand-off, short enough not to bore. */
+const QUIET_MS = 1_500;
 
 async function findBroker(say: (line: string) => void): Promise<TestBroker> {
   try {
@@ -149,9 +156,10 @@ const HOW_TO_GET_A_BROKER = `The demo needs RabbitMQ (3.10 or later, with the ma
     (the management API is expected on the AMQP port + 10000; set AMQP_MANAGEMENT_URL otherwise)`;
 
 async function applyTopology(file: string, broker: TestBroker, say: (line: string) => void): Promise<void> {
-  say(`$ warren apply ${file}`);
-  const env = { ...process.env, AMQP_URL: broker.amqpUrl, AMQP_MANAGEMENT_URL: broker.managementUrl };
-  const { code, output } = await runWarren(['apply', file], env);
+  const shown = path.relative(process.cwd(), file);
+  say(`$ warren apply ${shown.startsWith('..') ? file : shown}`);
+  const env = { ...process.env, AMQP_URL: broker.amqpUrl };
+  const { code, output } = await runWarren(['apply', file, '--management-url', broker.managementUrl], env);
   for (const line of output.trimEnd().split('\n')) say(`  ${line}`);
   if (code !== 0) throw new Error(`warren apply failed (exit code ${code}); its output is above.`);
 }

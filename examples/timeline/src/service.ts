@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { BackPressureError, ValidationError } from '@warren/publisher';
 import { describeError, WarrenError } from '@warren/topology';
 import type { z } from 'zod';
 import { PostCreated, type Post, type PostCreatedContract } from './contracts';
@@ -10,7 +11,7 @@ export interface PublisherLike {
   publish(
     contract: PostCreatedContract,
     payload: Post,
-    options?: { messageId?: string },
+    options?: { messageId?: string; timeoutMs?: number },
   ): Promise<{ messageId: string }>;
   readonly state: string;
   readonly bufferSize: { readonly messages: number; readonly bytes: number };
@@ -20,6 +21,12 @@ export interface TimelineServiceOptions {
   readonly publisher: PublisherLike;
   /** @default PostCreated (the `timeline` namespace) */
   readonly contract?: PostCreatedContract;
+  /**
+   * How long a request may wait for the broker's confirm (the publisher retries a full queue's nacks meanwhile)
+   * before the service answers 503: a caller is better served by a quick 503 than by a hanging request.
+   * @default 1000
+   */
+  readonly publishTimeoutMs?: number;
   /** Largest accepted request body. @default 65536 */
   readonly maxBodyBytes?: number;
   /** Where unexpected errors are reported. @default nothing */
@@ -54,8 +61,9 @@ export async function handleRequest(options: TimelineServiceOptions, request: In
     if (path === '/health' && request.method === 'GET') return health(options.publisher);
     return { status: 404, body: { error: 'NOT_FOUND', message: `No route for ${request.method} ${path}.` } };
   } catch (error) {
-    options.onError?.(error);
-    return errorReply(error);
+    const reply = errorReply(error);
+    if (reply.status >= 500 && reply.status !== 503) options.onError?.(error);
+    return reply;
   }
 }
 
@@ -66,6 +74,7 @@ async function createPost(options: TimelineServiceOptions, request: IncomingMess
   if (!parsed.success) return invalidPost(parsed.error);
   const { messageId } = await options.publisher.publish(options.contract ?? PostCreated, parsed.data, {
     messageId: parsed.data.postId,
+    timeoutMs: options.publishTimeoutMs ?? 1_000,
   });
   return { status: 202, body: { messageId } };
 }
@@ -86,13 +95,16 @@ function health(publisher: PublisherLike): Reply {
 }
 
 function invalidPost(error: z.ZodError): Reply {
-  const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  return { status: 400, body: { error: 'INVALID_POST', issues } };
+  return { status: 400, body: { error: 'INVALID_POST', issues: error.issues.map(issueOf) } };
 }
 
-/** Maps a publish failure: back pressure → 503 + Retry-After; a payload the publisher refused → 400; else 500. */
+/**
+ * Maps a publish failure: back pressure (`BrokerBusyError`, `BufferFullError`, `BlockedError`,
+ * `PublishTimeoutError`, all `BackPressureError`s with `retryAfterMs`) → 503 + Retry-After; a payload the publisher
+ * refused → 400; anything else → 500 with the error's code.
+ */
 export function errorReply(error: unknown): Reply {
-  if (isBackPressure(error)) {
+  if (error instanceof BackPressureError) {
     const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
     return {
       status: 503,
@@ -100,16 +112,15 @@ export function errorReply(error: unknown): Reply {
       body: { error: error.code, message: describeError(error), retryAfterMs: error.retryAfterMs },
     };
   }
-  if (error instanceof WarrenError && error.code === 'VALIDATION_FAILED') {
-    return { status: 400, body: { error: error.code, message: describeError(error) } };
+  if (error instanceof ValidationError) {
+    return { status: 400, body: { error: error.code, issues: error.issues.map(issueOf) } };
   }
   const code = error instanceof WarrenError ? error.code : 'INTERNAL';
   return { status: 500, body: { error: code, message: describeError(error) } };
 }
 
-/** `BrokerBusyError`, `BufferFullError` and `BlockedError` all extend `BackPressureError`, which has `retryAfterMs`. */
-function isBackPressure(error: unknown): error is WarrenError & { retryAfterMs: number } {
-  return error instanceof WarrenError && typeof (error as { retryAfterMs?: unknown }).retryAfterMs === 'number';
+function issueOf(issue: { readonly path: readonly PropertyKey[]; readonly message: string }) {
+  return { path: issue.path.map(String).join('.'), message: issue.message };
 }
 
 type JsonBody = { ok: true; value: unknown } | { ok: false; reply: Reply };

@@ -17,9 +17,14 @@ export interface DemoSummary {
   readonly retried: Readonly<Record<string, number>>;
   /** Messages in the dead-letter queue at the end. */
   readonly deadLettered: number;
-  /** Accepted posts neither processed nor dead-lettered yet: ready in the work queue or a retry tier. */
+  /**
+   * Accepted posts neither processed nor dead-lettered yet: ready in the work queue or a retry tier, or waiting in
+   * a tier to re-enter the work queue (RabbitMQ re-sends those within `dead_letter_worker_publisher_confirm_timeout`).
+   */
   readonly stillQueued: number;
   readonly queues: Readonly<Record<string, number>>;
+  /** Included in `stillQueued`: see `Depths.returning`. */
+  readonly returning: number;
   /** `accepted === processed + deadLettered + stillQueued`: no post lost, none counted twice. */
   readonly balanced: boolean;
 }
@@ -52,6 +57,7 @@ export function summarize(input: SummaryInput): DemoSummary {
     deadLettered: depths.deadLetter,
     stillQueued,
     queues: { [input.queueNames.work]: depths.work, ...depths.retry, [input.queueNames.deadLetter]: depths.deadLetter },
+    returning: depths.returning,
     balanced: accepted === worker.processed + depths.deadLetter + stillQueued,
   };
 }
@@ -84,6 +90,7 @@ export function finalTable(summary: DemoSummary): string {
     ['dead-lettered (in the DLQ)', summary.deadLettered],
     ['still queued', summary.stillQueued],
     ...Object.entries(summary.queues).map(([queue, n]): [string, number] => [`ready in ${queue}`, n]),
+    ['waiting in a tier to re-enter the work queue (see README)', summary.returning],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const check =

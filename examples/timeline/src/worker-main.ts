@@ -21,13 +21,20 @@ async function main(): Promise<void> {
     prefetch: numberFromEnv(process.env.WORKER_PREFETCH, 10),
     latencyMs: numberFromEnv(process.env.WORKER_LATENCY_MS, 40),
   });
-  closeOnSignals(worker.consumer);
-  const report = () => process.send?.({ type: 'stats', stats: worker.stats.snapshot() });
+  const report = (then?: () => void) => {
+    if (process.send)
+      process.send({ type: 'stats', stats: worker.stats.snapshot(worker.consumer.stats().inFlight) }, () => then?.());
+    else then?.();
+  };
   const timer = setInterval(report, 250);
-  worker.consumer.once('closed', () => {
-    clearInterval(timer);
-    report();
-    process.disconnect?.();
+  closeOnSignals(worker.consumer, {
+    timeoutMs: 10_000,
+    // The last report counts the posts that finished during the shutdown; exit once it is sent.
+    onClosed: (error) => {
+      clearInterval(timer);
+      if (error) console.error(`timeline worker: close failed: ${describeError(error)}`);
+      report(() => process.exit(error ? 1 : 0));
+    },
   });
   process.send?.({ type: 'ready' });
 }

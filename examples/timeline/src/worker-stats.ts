@@ -6,7 +6,7 @@ export interface WorkerStatsSnapshot {
   readonly retried: Readonly<Record<string, number>>;
   /** Posts the worker dead-lettered (distinct message ids). */
   readonly deadLettered: number;
-  /** Handler calls currently running. */
+  /** Deliveries being handled or handed off to a retry tier or the dead-letter queue right now. */
   readonly inFlight: number;
 }
 
@@ -14,16 +14,6 @@ export class WorkerStats {
   private readonly processedIds = new Set<string>();
   private readonly deadLetteredIds = new Set<string>();
   private readonly retriedByTier = new Map<string, number>();
-  private running = 0;
-
-  started(): void {
-    this.running += 1;
-  }
-
-  finished(): void {
-    this.running -= 1;
-  }
-
   processed(messageId: string): void {
     this.processedIds.add(messageId);
   }
@@ -36,12 +26,12 @@ export class WorkerStats {
     this.deadLetteredIds.add(messageId);
   }
 
-  snapshot(): WorkerStatsSnapshot {
+  snapshot(inFlight: number): WorkerStatsSnapshot {
     return {
       processed: this.processedIds.size,
       retried: Object.fromEntries(this.retriedByTier),
       deadLettered: this.deadLetteredIds.size,
-      inFlight: this.running,
+      inFlight,
     };
   }
 }

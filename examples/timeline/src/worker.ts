@@ -41,13 +41,8 @@ export async function startTimelineWorker(options: TimelineWorkerOptions): Promi
   await consumer.consume(
     options.contract,
     async (post: Post, ctx) => {
-      stats.started();
-      try {
-        await fanOut(post, ctx.attempt, latencyMs, ctx.signal);
-        stats.processed(ctx.messageId);
-      } finally {
-        stats.finished();
-      }
+      await fanOut(post, ctx.attempt, latencyMs, ctx.signal);
+      stats.processed(ctx.messageId ?? '');
     },
     { prefetch: options.prefetch ?? 10 },
   );

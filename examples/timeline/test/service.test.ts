@@ -1,25 +1,19 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { BrokerBusyError, PublishTimeoutError, ValidationError } from '@warren/publisher';
 import { WarrenError } from '@warren/topology';
 import { PostCreated, type Post } from '../src/contracts';
 import { createTimelineService, type PublisherLike } from '../src/service';
 
-/** Stands in for `BrokerBusyError` (a `BackPressureError`: a `WarrenError` with `retryAfterMs`). */
-class FakeBackPressure extends WarrenError {
-  constructor(readonly retryAfterMs: number) {
-    super('BROKER_BUSY', 'the queue is full');
-  }
-}
-
 class FakePublisher implements PublisherLike {
   state = 'connected';
   bufferSize = { messages: 2, bytes: 300 };
-  published: Array<{ payload: Post; messageId?: string }> = [];
+  published: Array<{ payload: Post; messageId?: string; timeoutMs?: number }> = [];
   failWith: unknown;
 
-  async publish(_contract: unknown, payload: Post, options?: { messageId?: string }) {
+  async publish(_contract: unknown, payload: Post, options?: { messageId?: string; timeoutMs?: number }) {
     if (this.failWith) throw this.failWith;
-    this.published.push({ payload, messageId: options?.messageId });
+    this.published.push({ payload, messageId: options?.messageId, timeoutMs: options?.timeoutMs });
     return { messageId: options?.messageId ?? 'generated' };
   }
 }
@@ -48,11 +42,11 @@ const postJson = (body: unknown) =>
   });
 
 describe('POST /posts', () => {
-  it('publishes a valid post with its id as the message id and answers 202', async () => {
+  it('publishes a valid post with its id as the message id, waits at most 1 s, and answers 202', async () => {
     const response = await postJson(post);
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ messageId: 'p1' });
-    expect(publisher.published).toEqual([{ payload: post, messageId: 'p1' }]);
+    expect(publisher.published).toEqual([{ payload: post, messageId: 'p1', timeoutMs: 1_000 }]);
   });
 
   it('answers 400 with the validation issues and publishes nothing', async () => {
@@ -70,19 +64,29 @@ describe('POST /posts', () => {
     expect(await response.json()).toMatchObject({ error: 'INVALID_JSON' });
   });
 
-  it('answers 503 with Retry-After in whole seconds when the publisher reports back pressure', async () => {
-    publisher.failWith = new FakeBackPressure(1_500);
+  it('answers 503 with Retry-After in whole seconds when the broker is busy', async () => {
+    publisher.failWith = new BrokerBusyError('BROKER_BUSY', 'the queue is full', 1_500);
     const response = await postJson(post);
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('2');
     expect(await response.json()).toMatchObject({ error: 'BROKER_BUSY', retryAfterMs: 1_500 });
   });
 
-  it('answers 400 when the publisher refuses the payload (VALIDATION_FAILED)', async () => {
-    publisher.failWith = new WarrenError('VALIDATION_FAILED', 'bad payload');
+  it('answers 503 to any back-pressure error, with at least 1 s of Retry-After', async () => {
+    publisher.failWith = new PublishTimeoutError('PUBLISH_TIMEOUT', 'no confirm in time', 200);
+    const response = await postJson(post);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+  });
+
+  it('answers 400 with the issues when the publisher refuses the payload (VALIDATION_FAILED)', async () => {
+    publisher.failWith = new ValidationError('bad payload', [{ path: ['followers', 0], message: 'too short' }]);
     const response = await postJson(post);
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: 'VALIDATION_FAILED' });
+    expect(await response.json()).toEqual({
+      error: 'VALIDATION_FAILED',
+      issues: [{ path: 'followers.0', message: 'too short' }],
+    });
   });
 
   it('answers 500 with the error code for other failures, without the broker password', async () => {
