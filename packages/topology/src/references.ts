@@ -91,6 +91,7 @@ function collisionIssues(topology: Topology): RawIssue[] {
   for (const name of Object.keys(topology.exchanges)) claim(exchanges, name, { path: ['exchanges', name], what: '' });
   for (const name of Object.keys(topology.queues)) claim(queues, name, { path: ['queues', name], what: '' });
   for (const [name, queue] of Object.entries(topology.queues)) {
+    if (Buffer.byteLength(name) > MAX_NAME_BYTES) continue; // reported by nameIssues; its derived names would be too
     if (queue.deadLetter) {
       const what = `the dead-letter queue Warren derives for queue ${JSON.stringify(name)}`;
       claim(queues, deadLetterQueueName(name), { path: ['queues', name, 'deadLetter'], what });

@@ -198,7 +198,12 @@ describe('parseTopology: cross-references', () => {
     expect(messageAt({ exchanges: { 'amq.mine': { type: 'topic' } } }, "exchanges['amq.mine']")).toMatch(/reserved/);
     expect(messageAt({ queues: { 'amq.q': {} } }, "queues['amq.q']")).toMatch(/reserved/);
     expect(messageAt({ queues: { '': {} } }, "queues['']")).toMatch(/non-empty name/);
-    expect(messageAt({ queues: { ['x'.repeat(256)]: {} } }, `queues.${'x'.repeat(256)}`)).toMatch(/255 bytes/);
+    expect(issuesOf({ queues: { ['x'.repeat(256)]: { retry: { delays: ['1s'] } } } })).toEqual([
+      { path: `queues.${'x'.repeat(256)}`, message: 'RabbitMQ names are at most 255 bytes: shorten the queue name' },
+    ]);
+    expect(
+      messageAt({ exchanges: { ['é'.repeat(128)]: { type: 'topic' } } }, `exchanges['${'é'.repeat(128)}']`),
+    ).toMatch(/255 bytes/);
   });
 
   it('reports a user queue that collides with a derived dead-letter queue', () => {
