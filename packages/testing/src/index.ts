@@ -1,5 +1,6 @@
 export { useBroker } from './useBroker';
 export type { BrokerHandle } from './useBroker';
+export { useTopology } from './useTopology';
 export { startBroker, LOCAL_AMQP_URL } from './startBroker';
 export type { TestBroker, StartBrokerOptions, BrokerSource } from './startBroker';
 export { DEFAULT_RABBITMQ_IMAGE } from './container';

@@ -5,6 +5,11 @@ import { uniqueName, useBroker } from '../../src';
 const broker = useBroker();
 
 describe('broker smoke test', () => {
+  it('comes from a container when WARREN_TEST_BROKER=container', () => {
+    if (process.env.WARREN_TEST_BROKER === 'container') expect(broker.source).toBe('container');
+    else expect(['env', 'local', 'container']).toContain(broker.source);
+  });
+
   it('confirms a publish, delivers it, and answers on the management API', async () => {
     const connection = await connect(broker.amqpUrl);
     connection.on('error', () => undefined);
