@@ -165,13 +165,12 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 
   private async shutdown(timeoutMs: number): Promise<void> {
     const subscriptions = this.subscriptions;
-    await Promise.all(subscriptions.map((s) => s.stopIntake()));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([Promise.all(subscriptions.map((s) => s.idle())), timeout]);
-    clearTimeout(timer);
-    await Promise.all(subscriptions.map((s) => s.abortAndClose()));
-    await this.manager.close().catch(() => undefined);
+    const deadline = Date.now() + timeoutMs;
+    // Every broker round trip is bounded: on a dead or black-holed connection it would wait for the heartbeat.
+    await bounded(Promise.all(subscriptions.map((s) => s.stopIntake())), BROKER_OP_TIMEOUT_MS);
+    await bounded(Promise.all(subscriptions.map((s) => s.idle())), deadline - Date.now());
+    await bounded(Promise.all(subscriptions.map((s) => s.abortAndClose())), BROKER_OP_TIMEOUT_MS);
+    await bounded(this.manager.close(), BROKER_OP_TIMEOUT_MS);
   }
 
   private onConnect(): void {
@@ -210,6 +209,17 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 /** Creates a consumer and starts connecting. */
 export function createConsumer(options: ConsumerOptions): Consumer {
   return new Consumer(options);
+}
+
+/** How long `close()` waits for one broker round trip (cancel, channel close, connection close). */
+const BROKER_OP_TIMEOUT_MS = 5_000;
+
+/** Waits for `promise` at most `ms` (its failure is ignored: closing is best effort once intake stopped). */
+async function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))));
+  await Promise.race([promise.catch(() => undefined), timeout]);
+  clearTimeout(timer);
 }
 
 function positiveInteger(name: string, value: number, max: number): number {

@@ -212,6 +212,8 @@ export class Subscription {
   // ---- the hot path: one call per delivery ----
 
   private onMessage(channel: ChannelLike, message: ConsumeMessage): void {
+    // Arrived after close() began (the cancel is still on its way): closing the channel returns it to the queue.
+    if (this.stopped) return;
     const { events, stats, handlerTimeoutMs } = this.options;
     const delivery: Pending = new Delivery(message, channel, this.queue, performance.now());
     this.inFlight.add(delivery);
