@@ -40,7 +40,7 @@ export async function loadTopologyFile(path: string): Promise<Topology> {
 /** Validates YAML or JSON text; issues carry their line. `source` names the file in messages. */
 export function parseTopologyText(text: string, source?: string): Topology {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true }); // `<<: *defaults` merge keys
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((error) => {
       const { line, col } = lineCounter.linePos(error.pos[0]);

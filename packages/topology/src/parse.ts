@@ -23,7 +23,8 @@ export function parseTopology(input: unknown, options: ParseTopologyOptions = {}
 }
 
 /** `parseTopology`, with issues located in the source file. @internal */
-export function validateTopology(input: unknown, source?: string, locate?: Locate): Topology {
+export function validateTopology(file: unknown, source?: string, locate?: Locate): Topology {
+  const input = withoutExtensions(file);
   const result = topologySchema.safeParse(input);
   if (result.success) {
     const issues = crossReferenceIssues(result.data);
@@ -34,6 +35,12 @@ export function validateTopology(input: unknown, source?: string, locate?: Locat
   const partial = partialTopology(input);
   const references = partial === undefined ? [] : crossReferenceIssues(partial.topology, partial.salvaged);
   throw new TopologyValidationError(located([...shapeIssues, ...references], locate), source);
+}
+
+/** Top-level keys starting with `x-` are ignored, as in Compose files: a place for YAML anchors (`x-defaults: &d`). */
+function withoutExtensions(input: unknown): unknown {
+  if (!isRecord(input)) return input;
+  return Object.fromEntries(Object.entries(input).filter(([key]) => !key.startsWith('x-')));
 }
 
 /**

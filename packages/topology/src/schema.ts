@@ -181,11 +181,12 @@ export type BindingDefinition = z.output<typeof bindingSchema>;
 export type QueueLimits = z.output<typeof limitsSchema>;
 
 /**
- * Identity function that type-checks a topology written in TypeScript.
+ * Returns its argument: wrap a topology written in TypeScript in it to have it type-checked as you type (unknown
+ * keys such as `maxLenght` are compile errors).
  *
  * @example
  * export default defineTopology({ exchanges: { orders: { type: 'topic' } }, queues: { billing: { retry: { delays: ['1s'] } } } });
  */
-export function defineTopology<T extends TopologyInput>(topology: T): T {
+export function defineTopology(topology: TopologyInput): TopologyInput {
   return topology;
 }

@@ -86,6 +86,24 @@ describe('loadTopologyFile: YAML', () => {
     expect(issue?.line).toBe(2);
   });
 
+  it('supports anchors and merge keys, with top-level x- keys as a place for them', () => {
+    const text = [
+      'x-quorum: &retrying',
+      '  retry: { delays: [1s, 1m] }',
+      '  limits: { maxLength: 100 }',
+      'queues:',
+      '  a: { <<: *retrying }',
+      '  b:',
+      '    <<: *retrying',
+      '    limits: { maxLength: 5 }',
+      '',
+    ].join('\n');
+    const topology = parseTopologyText(text);
+    expect(topology.queues.a).toMatchObject({ retry: { delays: [1000, 60_000] }, limits: { maxLength: 100 } });
+    expect(topology.queues.b).toMatchObject({ retry: { delays: [1000, 60_000] }, limits: { maxLength: 5 } });
+    expect(topology).not.toHaveProperty('x-quorum');
+  });
+
   it('reads an empty file as an invalid topology, not a crash', () => {
     expect(() => parseTopologyText('')).toThrow(TopologyValidationError);
   });
