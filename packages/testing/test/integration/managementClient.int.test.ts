@@ -40,7 +40,7 @@ describe('TestManagementClient', () => {
     await consumer.consume(queue, () => undefined);
     const info = await waitForStats(
       () => broker.management.queueInfo(queue),
-      (i) => i.unacked === 3,
+      (i) => i.unacked === 3 && i.consumers === 2 && i.prefetch.length === 2,
     );
     expect(info).toMatchObject({ messages: 3, ready: 0, unacked: 3, consumers: 2 });
     expect([...info.prefetch].sort()).toEqual([2, 7]);
@@ -51,11 +51,15 @@ describe('TestManagementClient', () => {
     const name = uniqueName('warren-testing-victim');
     const victim = await connect(broker.amqpUrl, { clientProperties: { connection_name: name } });
     victim.on('error', () => undefined);
-    const found = await broker.management.connectionByName(name, 20_000);
-    expect(found.user_provided_name).toBe(name);
     const closed = new Promise((resolve) => victim.once('close', resolve));
-    await broker.management.closeConnection(name);
-    await expect(closed).resolves.toBeDefined();
+    try {
+      const found = await broker.management.connectionByName(name, 20_000);
+      expect(found.user_provided_name).toBe(name);
+      await broker.management.closeConnection(name);
+      await expect(closed).resolves.toBeDefined();
+    } finally {
+      await victim.close().catch(() => undefined);
+    }
   });
 
   it('fails with WAIT_TIMEOUT when a queue never reaches the count', async () => {
