@@ -36,34 +36,46 @@ const duration = z
     return z.NEVER;
   });
 
-const flag = z.boolean({ error: 'expected true or false' });
+/** A message for a value of the wrong type only; other issues (a number too small, ...) keep their own. */
+const wrongType = (message: string) => ({
+  error: (issue: { code?: string }) => (issue.code === 'invalid_type' ? message : undefined),
+});
+
+const BINDINGS_HELP = 'expected `bindings` as a list, e.g. [{ exchange: orders, routingKey: order.created }]';
+
+const flag = z.boolean(wrongType('expected true or false'));
 
 const count = (what: string) =>
   z
-    .number({ error: `expected ${what} as a number (not a string)` })
+    .number(wrongType(`expected ${what} as a number (not a string)`))
     .int(`expected an integer`)
-    .nonnegative();
+    .nonnegative(`expected ${what} to be 0 or more`);
 
 const argumentValue = z.union([z.string(), z.number(), z.boolean()], {
   error: 'an argument value must be a string, a number or a boolean',
 });
 
 /** Raw `x-` arguments, passed through (normalised) to the declare. */
-const argumentsSchema = z.record(z.string(), argumentValue, {
-  error: 'expected arguments as a map of name to value, e.g. { x-max-priority: 10 }',
-});
+const argumentsSchema = z.record(
+  z.string(),
+  argumentValue,
+  wrongType('expected arguments as a map of name to value, e.g. { x-max-priority: 10 }'),
+);
 
 const bindingShape = {
   /** The source exchange (declared under `exchanges`, or a predeclared `amq.*` exchange). */
-  exchange: z.string({ error: 'a binding needs `exchange`: the name of the exchange to bind from' }).min(1),
+  exchange: z
+    .string(wrongType('a binding needs `exchange`: the name of the exchange to bind from'))
+    .min(1, 'a binding needs `exchange`: the name of the exchange to bind from'),
   /** @default '' */
-  routingKey: z.string({ error: 'expected the routing key as a string (quote it in YAML if needed)' }).default(''),
+  routingKey: z.string(wrongType('expected the routing key as a string (quote it in YAML if needed)')).default(''),
   /** Binding arguments, e.g. `x-match` for a headers exchange. @default {} */
   arguments: argumentsSchema.default({}),
 };
-const bindingSchema = z.strictObject(bindingShape, {
-  error: 'expected a binding like { exchange: orders, routingKey: order.created }',
-});
+const bindingSchema = z.strictObject(
+  bindingShape,
+  wrongType('expected a binding like { exchange: orders, routingKey: order.created }'),
+);
 
 const exchangeShape = {
   type: z.enum(['direct', 'topic', 'fanout', 'headers'], {
@@ -78,12 +90,13 @@ const exchangeShape = {
   /** e.g. `alternate-exchange`. @default {} */
   arguments: argumentsSchema.default({}),
   /** Exchange-to-exchange bindings: this exchange receives from `exchange`. @default [] */
-  bindings: z.array(bindingSchema).default([]),
+  bindings: z.array(bindingSchema, wrongType(BINDINGS_HELP)).default([]),
 };
 /** @internal */
-export const exchangeSchema = z.strictObject(exchangeShape, {
-  error: 'expected the exchange settings, e.g. { type: topic }',
-});
+export const exchangeSchema = z.strictObject(
+  exchangeShape,
+  wrongType('expected the exchange settings, e.g. { type: topic }'),
+);
 
 /** The queue's mutable settings: they go into the Warren policy `warren.<queue>`, never into x-arguments. */
 const limitsShape = {
@@ -108,13 +121,16 @@ const limitsShape = {
     })
     .optional(),
 };
-const limitsSchema = z.strictObject(limitsShape, {
-  error: 'expected `limits` as an object, e.g. { maxLength: 10000, overflow: reject-publish }',
-});
+const limitsSchema = z.strictObject(
+  limitsShape,
+  wrongType('expected `limits` as an object, e.g. { maxLength: 10000, overflow: reject-publish }'),
+);
 
 const retryShape = {
   /** One delay tier per entry, in order: the first failure waits `delays[0]`, and so on; then the DLQ. */
-  delays: z.array(duration).min(1, 'list at least one delay, or write `retry: false` to turn retries off'),
+  delays: z
+    .array(duration, wrongType('expected `delays` as a list, e.g. [1s, 10s, 1m]'))
+    .min(1, 'list at least one delay, or write `retry: false` to turn retries off'),
 };
 const retrySchema = z.union([z.literal(false), z.strictObject(retryShape)], {
   error: 'expected `retry`: false, or an object like { delays: [1s, 10s, 1m] }',
@@ -130,7 +146,7 @@ const queueShape = {
   /** @default false */
   exclusive: flag.default(false),
   /** @default [] */
-  bindings: z.array(bindingSchema).default([]),
+  bindings: z.array(bindingSchema, wrongType(BINDINGS_HELP)).default([]),
   /** @default {} */
   limits: limitsSchema.default({}),
   /** @default false (no retry tiers: a failure goes straight to the DLQ) */
@@ -141,20 +157,21 @@ const queueShape = {
   arguments: argumentsSchema.default({}),
 };
 /** @internal */
-export const queueSchema = z.strictObject(queueShape, {
-  error: 'expected the queue settings (write `{}` for all the defaults)',
-});
+export const queueSchema = z.strictObject(
+  queueShape,
+  wrongType('expected the queue settings (write `{}` for all the defaults)'),
+);
 
 const topologyShape = {
   /** The virtual host; the connection URL's vhost wins when both are given. */
-  vhost: z.string({ error: 'expected `vhost` as a string, e.g. /' }).min(1).optional(),
+  vhost: z.string(wrongType('expected `vhost` as a string, e.g. /')).min(1, 'expected a vhost name, e.g. /').optional(),
   /** @default {} */
   exchanges: z
-    .record(z.string(), exchangeSchema, { error: 'expected `exchanges` as a map of exchange name to settings' })
+    .record(z.string(), exchangeSchema, wrongType('expected `exchanges` as a map of exchange name to settings'))
     .default({}),
   /** @default {} */
   queues: z
-    .record(z.string(), queueSchema, { error: 'expected `queues` as a map of queue name to settings' })
+    .record(z.string(), queueSchema, wrongType('expected `queues` as a map of queue name to settings'))
     .default({}),
 };
 

@@ -153,6 +153,16 @@ describe('parseTopology: shape errors', () => {
     ).toMatch(/routing key as a string/);
   });
 
+  it('keeps the type message for wrong types only: a negative number says what range is allowed', () => {
+    expect(messageAt({ queues: { q: { limits: { maxLength: -1 } } } }, 'queues.q.limits.maxLength')).toBe(
+      'expected maxLength to be 0 or more',
+    );
+    expect(messageAt({ queues: { q: { bindings: { exchange: 'e' } } } }, 'queues.q.bindings')).toMatch(
+      /expected `bindings` as a list/,
+    );
+    expect(messageAt({ vhost: '' }, 'vhost')).toBe('expected a vhost name, e.g. /');
+  });
+
   it('rejects a duration longer than a TTL can be', () => {
     expect(messageAt({ queues: { q: { limits: { messageTtl: '1200h' } } } }, 'queues.q.limits.messageTtl')).toMatch(
       /at most 4294967295 ms/,
