@@ -2,7 +2,7 @@ import type { DesiredTopology } from './desired';
 import { declareBinding, declareExchange, declareQueue, openAmqp, runTasks, type AmqpTask } from './declare';
 import { diffTopology, policyBody } from './diff';
 import { readLiveTopology } from './live';
-import type { ManagementClient } from './management';
+import type { LivePolicy, ManagementClient } from './management';
 import type { PlanOptions } from './plan';
 import type { PlanItem, TopologyPlan } from './plan-types';
 import { resolveTarget, type TopologyTarget } from './target';
@@ -34,8 +34,8 @@ export interface ApplyResult {
 /**
  * Makes the live vhost match the desired topology, idempotently:
  * 1. plan (management API); any drift → `TopologyDriftError`, nothing changed;
- * 2. declare missing exchanges, then queues, then bindings over AMQP (one connection, parallel channels);
- * 3. create/update/delete Warren policies (`warren.<queue>`) over the management API.
+ * 2. create/update/delete Warren policies (`warren.<queue>`) over the management API;
+ * 3. declare missing exchanges, then queues, then bindings over AMQP (one connection, parallel channels).
  * Never deletes a queue or an exchange: changing a queue's mutable settings goes through its policy, so no message
  * is lost.
  */
@@ -51,8 +51,10 @@ export async function applyTopology(
   const changes = plan.items.filter((item) => item.action !== 'unchanged');
   const dryRun = options.dryRun ?? false;
   if (!dryRun && changes.length > 0) {
-    await declareMissing(urls, changes);
+    // Policies first: a queue is then born with its limits, and setting a policy costs the broker a scan of the
+    // vhost's queues plus an update of each matching one (~40 ms) — far less when the queue does not exist yet.
     await applyPolicies(management, plan, changes);
+    await declareMissing(urls, changes);
   }
   return result(plan, dryRun ? [] : changes, dryRun);
 }
@@ -75,18 +77,30 @@ async function declareMissing(urls: readonly string[], changes: readonly PlanIte
   }
 }
 
-/** Policies after queues: a policy for a queue that does not exist yet would match nothing until it does. */
 async function applyPolicies(management: ManagementClient, plan: TopologyPlan, changes: readonly PlanItem[]) {
   const policies = changes.filter((item) => item.kind === 'policy');
-  await inParallel(policies, 8, async (item) => {
+  const puts = policies.filter((item) => item.action !== 'delete');
+  // One bulk request is ~5x faster than a PUT per policy; if it fails (a refused definition, or a user without
+  // the administrator tag), the per-policy PUTs below redo it and name the policy the broker refuses.
+  const bulk =
+    puts.length === 0 ||
+    (await management.putPolicies(puts.map((item) => body(item, plan))).then(
+      () => true,
+      () => false,
+    ));
+  await inParallel(bulk ? policies.filter((item) => item.action === 'delete') : policies, 8, async (item) => {
     try {
       if (item.action === 'delete') await management.deletePolicy(item.name);
-      else if (item.kind === 'policy' && item.spec)
-        await management.putPolicy(policyBody(item.spec, plan.brokerVersion));
+      else await management.putPolicy(body(item, plan));
     } catch (error) {
       throw policyError(item, error);
     }
   });
+}
+
+function body(item: PlanItem, plan: TopologyPlan): Omit<LivePolicy, 'vhost'> {
+  if (item.kind !== 'policy' || !item.spec) throw new Error(`internal: no policy spec for ${item.name}`);
+  return policyBody(item.spec, plan.brokerVersion);
 }
 
 function policyError(item: PlanItem, error: unknown): unknown {

@@ -10,11 +10,6 @@ import { resolveTarget, type TopologyTarget } from './target';
  */
 export async function deleteTopology(desired: DesiredTopology, target: TopologyTarget): Promise<void> {
   const { management, urls } = resolveTarget(target);
-  await inParallel(desired.policies, 8, (policy) =>
-    management.deletePolicy(policy.name).catch((error: unknown) => {
-      if (!(error instanceof ManagementApiError && error.status === 404)) throw error;
-    }),
-  );
   const model = await openAmqp(urls);
   try {
     await runTasks(
@@ -30,4 +25,10 @@ export async function deleteTopology(desired: DesiredTopology, target: TopologyT
   } finally {
     await model.close().catch(() => undefined);
   }
+  // Policies last: removing a policy that still matches a queue makes the broker update that queue (~30 ms each).
+  await inParallel(desired.policies, 8, (policy) =>
+    management.deletePolicy(policy.name).catch((error: unknown) => {
+      if (!(error instanceof ManagementApiError && error.status === 404)) throw error;
+    }),
+  );
 }

@@ -129,6 +129,14 @@ export class ManagementClient {
   deletePolicy(name: string): Promise<void> {
     return this.request('DELETE', this.path('/api/policies/{vhost}/{name}', this.vhost, name));
   }
+  /**
+   * Sets many policies in one request (`POST /api/definitions/{vhost}`): the broker applies each like a PUT, but
+   * without one HTTP round trip and authorisation per policy. Needs the `administrator` tag on some versions.
+   */
+  putPolicies(policies: readonly Omit<LivePolicy, 'vhost'>[]): Promise<void> {
+    const body = { policies: policies.map((policy) => ({ ...policy, vhost: this.vhost })) };
+    return this.request('POST', this.path('/api/definitions/{vhost}', this.vhost), body);
+  }
 }
 
 function safeJson(text: string): unknown {

@@ -1,0 +1,167 @@
+import { diffTopology, policyApplyTo, policyBody } from '../src/diff';
+import type { LiveTopology } from '../src/live';
+import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from '../src/management';
+import { desiredByHand } from './desired-by-hand';
+
+const desired = desiredByHand([
+  {
+    name: 'orders',
+    type: 'quorum',
+    exchange: 'shop',
+    routingKey: 'order.*',
+    delays: [1000],
+    limits: { 'max-length': 10 },
+  },
+]);
+const [work, tier, dlq] = desired.queues;
+
+/** The live state apply would leave behind for `desired` on RabbitMQ `version`. */
+function liveOf(version = '3.10.8') {
+  return {
+    brokerVersion: version,
+    exchanges: desired.exchanges.map((e): LiveExchange => ({
+      name: e.name,
+      vhost: '/',
+      type: e.type,
+      durable: e.durable,
+      auto_delete: e.autoDelete,
+      internal: e.internal,
+      arguments: { ...e.arguments },
+    })),
+    queues: desired.queues.map((q): LiveQueue => ({
+      name: q.name,
+      vhost: '/',
+      type: q.type,
+      durable: q.durable,
+      auto_delete: q.autoDelete,
+      arguments: { ...q.arguments },
+    })),
+    bindings: desired.bindings.map((b): LiveBinding => ({
+      source: b.source,
+      vhost: '/',
+      destination: b.destination,
+      destination_type: b.destinationType,
+      routing_key: b.routingKey,
+      arguments: {},
+      properties_key: b.routingKey,
+    })),
+    policies: desired.policies.map((p): LivePolicy => ({ ...policyBody(p, version), vhost: '/' })),
+  } satisfies LiveTopology;
+}
+
+const plan = (live: LiveTopology, prunePolicies = false) => diffTopology(desired, live, { vhost: '/', prunePolicies });
+const item = (live: LiveTopology, name: string) => plan(live).items.find((i) => i.name === name);
+
+describe('diffTopology', () => {
+  it('plans everything as create on an empty vhost', () => {
+    const result = plan({ brokerVersion: '3.10.8', exchanges: [], queues: [], bindings: [], policies: [] });
+    expect(result.items.every((i) => i.action === 'create')).toBe(true);
+    expect(result.counts.create).toBe(2 + 3 + 2 + 1);
+    expect(result).toMatchObject({ hasChanges: true, hasDrift: false });
+  });
+
+  it('plans nothing when live equals wanted, on 3.10 and 4.x', () => {
+    for (const version of ['3.10.8', '3.12.0', '4.3.6']) {
+      const result = plan(liveOf(version));
+      expect(result).toMatchObject({ hasChanges: false, hasDrift: false, extra: [] });
+      expect(result.counts.unchanged).toBe(result.items.length);
+    }
+  });
+
+  it('reports a different queue type as drift with live and wanted values', () => {
+    const live = liveOf();
+    const queue = live.queues[0] as LiveQueue;
+    Object.assign(queue, { type: 'classic', arguments: { ...queue.arguments, 'x-queue-type': 'classic' } });
+    expect(item(live, work!.name)).toMatchObject({
+      action: 'drift',
+      differences: [{ property: 'type', live: 'classic', wanted: 'quorum' }],
+    });
+    expect(plan(live)).toMatchObject({ hasDrift: true });
+  });
+
+  it('reports a changed, missing or extra x-argument and durability as drift', () => {
+    const live = liveOf();
+    const queue = live.queues[1] as LiveQueue;
+    queue.durable = false;
+    queue.arguments = { ...queue.arguments, 'x-message-ttl': 2000, 'x-max-priority': 5 };
+    delete queue.arguments['x-overflow'];
+    expect(item(live, tier!.name)?.differences).toEqual([
+      { property: 'durable', live: false, wanted: true },
+      { property: 'x-max-priority', live: 5, wanted: undefined },
+      { property: 'x-message-ttl', live: 2000, wanted: 1000 },
+      { property: 'x-overflow', live: undefined, wanted: 'reject-publish' },
+    ]);
+  });
+
+  it('compares integers strictly: a string "1000" is not 1000', () => {
+    const live = liveOf();
+    (live.queues[1] as LiveQueue).arguments['x-message-ttl'] = '1000';
+    expect(item(live, tier!.name)?.action).toBe('drift');
+  });
+
+  it('treats a classic queue declared without x-queue-type as classic', () => {
+    const classic = desiredByHand([{ name: 'c', type: 'classic', deadLetter: false }]);
+    const live: LiveTopology = {
+      ...liveOf(),
+      queues: [{ name: 'c', vhost: '/', type: 'classic', durable: true, auto_delete: false, arguments: {} }],
+    };
+    expect(diffTopology(classic, live, { vhost: '/' }).items[0]?.action).toBe('unchanged');
+  });
+
+  it('reports a changed exchange type as drift', () => {
+    const live = liveOf();
+    live.exchanges[0]!.type = 'direct';
+    expect(item(live, 'shop')).toMatchObject({
+      action: 'drift',
+      differences: [{ property: 'type', live: 'direct', wanted: 'topic' }],
+    });
+  });
+
+  it('plans a changed policy definition, priority or apply-to as an update, never drift', () => {
+    const live = liveOf();
+    Object.assign(live.policies[0]!, { definition: { 'max-length': 20 }, priority: 0, 'apply-to': 'all' });
+    expect(item(live, 'warren.orders')).toMatchObject({
+      action: 'update',
+      differences: [
+        { property: 'apply-to', live: 'all', wanted: 'queues' },
+        { property: 'priority', live: 0, wanted: 100 },
+        { property: 'definition.max-length', live: 20, wanted: 10 },
+      ],
+    });
+    expect(plan(live)).toMatchObject({ hasChanges: true, hasDrift: false });
+  });
+
+  it('deletes a Warren policy whose queue is in the file without limits; others are only reported', () => {
+    const live = liveOf();
+    const policy = live.policies[0]!;
+    live.policies.push({ ...policy, name: `warren.${dlq!.name}` }, { ...policy, name: 'warren.elsewhere' });
+    live.policies.push({ ...policy, name: 'operator-policy' });
+    const result = plan(live);
+    expect(result.items.filter((i) => i.action === 'delete').map((i) => i.name)).toEqual([`warren.${dlq!.name}`]);
+    expect(result.extra).toEqual([{ kind: 'policy', name: 'warren.elsewhere' }]);
+    expect(
+      plan(live, true)
+        .items.filter((i) => i.action === 'delete')
+        .map((i) => i.name),
+    ).toEqual([`warren.${dlq!.name}`, 'warren.elsewhere']);
+  });
+
+  it('creates a missing binding and reports a live binding the file does not declare', () => {
+    const live = liveOf();
+    live.bindings[0]!.routing_key = 'order.created';
+    const result = plan(live);
+    expect(result.items.find((i) => i.kind === 'binding' && i.action === 'create')?.name).toBe(
+      'shop -> orders [order.*]',
+    );
+    expect(result.extra).toEqual([{ kind: 'binding', name: 'shop -> orders [order.created]' }]);
+  });
+});
+
+describe('policyApplyTo', () => {
+  it('uses `queues` before RabbitMQ 3.12 and the queue type from 3.12 on', () => {
+    expect(policyApplyTo('3.10.8', 'quorum')).toBe('queues');
+    expect(policyApplyTo('3.11.28', 'classic')).toBe('queues');
+    expect(policyApplyTo('3.12.0', 'quorum')).toBe('quorum_queues');
+    expect(policyApplyTo('4.3.6', 'classic')).toBe('classic_queues');
+  });
+});
