@@ -134,7 +134,7 @@ function derivedQueue(
 }
 
 function exchangeBindings(name: string, exchange: ExchangeDefinition): BindingSpec[] {
-  return exchange.bindings.map((b) => binding(b.exchange, name, 'exchange', b.routingKey, b.arguments));
+  return unique(exchange.bindings.map((b) => binding(b.exchange, name, 'exchange', b.routingKey, b.arguments)));
 }
 
 function queueBindings(name: string, queue: QueueDefinition): BindingSpec[] {
@@ -150,9 +150,15 @@ function binding(
   destination: string,
   destinationType: BindingSpec['destinationType'],
   routingKey: string,
-  args: Readonly<Record<string, unknown>>,
+  args: Readonly<Record<string, ArgumentValue>>,
 ): BindingSpec {
-  return { source, destination, destinationType, routingKey, arguments: normaliseArguments(args) };
+  // Not normalised: on a headers exchange these are header values, matched with their type ('10' is not 10).
+  const sorted = Object.fromEntries(
+    Object.keys(args)
+      .sort()
+      .map((key) => [key, args[key]]),
+  );
+  return { source, destination, destinationType, routingKey, arguments: sorted as BindingSpec['arguments'] };
 }
 
 /** The same binding listed twice is one binding on the broker. */

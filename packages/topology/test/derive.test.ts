@@ -280,6 +280,16 @@ describe('deriveTopology: classic queues and options', () => {
     ]);
   });
 
+  it('keeps header binding values as written: a headers exchange matches them with their type', () => {
+    const desired = derive({
+      exchanges: { h: { type: 'headers' } },
+      queues: {
+        q: { deadLetter: false, bindings: [{ exchange: 'h', arguments: { 'x-match': 'all', expires: '10' } }] },
+      },
+    });
+    expect(desired.bindings[0]?.arguments).toEqual({ expires: '10', 'x-match': 'all' });
+  });
+
   it('declares a binding listed twice once', () => {
     const desired = derive({
       exchanges: { e: { type: 'topic' } },
