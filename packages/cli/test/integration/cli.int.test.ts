@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'amqplib';
+import { deleteTopology, deriveTopology, HEADERS, parseTopology } from '@warren/topology';
+import { uniqueName, useBroker } from '@warren/testing';
+import { run } from '../run';
+
+const broker = useBroker();
+const dir = mkdtempSync(join(tmpdir(), 'warren-cli-'));
+const queue = uniqueName('cli.orders');
+const exchange = uniqueName('cli.events');
+
+/** The topology under test: a quorum work queue with two retry tiers and a DLQ; `overrides` change the queue. */
+function topology(overrides: Record<string, unknown> = {}): unknown {
+  return {
+    exchanges: { [exchange]: { type: 'topic' } },
+    queues: {
+      [queue]: {
+        type: 'quorum',
+        bindings: [{ exchange, routingKey: 'order.*' }],
+        limits: { maxLength: 1000, overflow: 'reject-publish' },
+        retry: { delays: ['1s', '10s'] },
+        deadLetter: true,
+        ...overrides,
+      },
+    },
+  };
+}
+
+function topologyFile(name: string, overrides: Record<string, unknown> = {}): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(topology(overrides), null, 2));
+  return path;
+}
+
+const connection = (): string[] => ['--url', broker.amqpUrl, '--management-url', broker.managementUrl];
+
+afterAll(async () => {
+  const desired = deriveTopology(parseTopology(topology()));
+  await deleteTopology(desired, { amqpUrl: broker.amqpUrl, managementUrl: broker.managementUrl });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('plan and apply', () => {
+  it('plans the creation of everything, with exit code 2 under --detailed-exitcode', async () => {
+    const { code, stdout, stderr } = await run([
+      'plan',
+      topologyFile('v1.json'),
+      ...connection(),
+      '--detailed-exitcode',
+    ]);
+    expect({ code, stderr }).toEqual({ code: 2, stderr: '' });
+    expect(stdout).toContain(`+ create exchange ${exchange} (topic)`);
+    expect(stdout).toContain(`+ create queue ${queue} (quorum)`);
+    expect(stdout).toContain(`+ create queue ${queue}.retry.1s (quorum)`);
+    expect(stdout).toContain(`+ create queue ${queue}.dlq (quorum)`);
+    expect(stdout).toContain(`+ create policy warren.${queue}`);
+  });
+
+  it('plans as JSON for machines, exit code 0 without --detailed-exitcode', async () => {
+    const { code, stdout } = await run(['plan', topologyFile('v1.json'), ...connection(), '--json']);
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout) as { hasChanges: boolean; hasDrift: boolean; items: { name: string }[] };
+    expect(plan).toMatchObject({ hasChanges: true, hasDrift: false });
+    expect(plan.items.map((item) => item.name)).toContain(queue);
+  });
+
+  it('applies, and a second apply changes nothing and says so', async () => {
+    const first = await run(['apply', topologyFile('v1.json'), ...connection()]);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toContain(`+ create queue ${queue} (quorum)`);
+    expect(first.stdout).toMatch(/Apply complete: \d+ created/);
+    expect((await broker.management.queue(queue)).type).toBe('quorum');
+
+    const second = await run(['apply', topologyFile('v1.json'), ...connection()]);
+    expect(second).toMatchObject({ code: 0, stderr: '' });
+    expect(second.stdout).toContain('No changes: the broker already matches');
+
+    const plan = await run(['plan', topologyFile('v1.json'), ...connection(), '--detailed-exitcode']);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain(`= unchanged queue ${queue}`);
+  });
+
+  it('shows a policy update with --dry-run exactly as plan does, and changes nothing', async () => {
+    const file = topologyFile('v2.json', { limits: { maxLength: 5000, overflow: 'reject-publish' } });
+    const dryRun = await run(['apply', file, ...connection(), '--dry-run']);
+    const plan = await run(['plan', file, ...connection()]);
+    expect(dryRun).toEqual(plan);
+    expect(dryRun.stdout).toMatch(
+      new RegExp(`~ update policy warren\\.${queue.replace(/\./g, '\\.')}: .*max-length live 1000 wanted 5000`),
+    );
+
+    expect((await run(['plan', file, ...connection(), '--detailed-exitcode'])).code).toBe(2);
+  });
+
+  it('refuses immutable drift with the live and wanted values, and changes nothing', async () => {
+    const file = topologyFile('drift.json', { type: 'classic', limits: {} });
+    const plan = await run(['plan', file, ...connection(), '--detailed-exitcode']);
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain(`! drift queue ${queue}: type live 'quorum' wanted 'classic'`);
+
+    const apply = await run(['apply', file, ...connection()]);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('Refusing to apply');
+    expect(apply.stderr).toContain('code TOPOLOGY_DRIFT');
+    expect(apply.stderr).not.toMatch(/\n\s+at /);
+    expect((await broker.management.queue(queue)).type).toBe('quorum');
+  });
+
+  it('reports a vhost that does not exist as an error naming it, exit code 1', async () => {
+    const vhost = uniqueName('no-such-vhost');
+    const { code, stderr } = await run(['plan', topologyFile('v1.json'), ...connection(), '--vhost', vhost]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(encodeURIComponent(vhost));
+    expect(stderr).toMatch(/code MANAGEMENT_API_ERROR, HTTP 404/);
+  });
+});
+
+describe('dlq', () => {
+  beforeAll(async () => {
+    await run(['apply', topologyFile('v1.json'), ...connection()]);
+    const amqp = await connect(broker.amqpUrl);
+    const channel = await amqp.createConfirmChannel();
+    for (const [id, reason] of [
+      ['m-1', 'handler-error'],
+      ['m-2', 'non-retryable'],
+      ['m-3', 'handler-error'],
+    ] as const) {
+      channel.publish(`${queue}.dlx`, 'order.created', Buffer.from(`{"id":"${id}"}`), {
+        messageId: id,
+        persistent: true,
+        headers: { [HEADERS.reason]: reason, [HEADERS.error]: `failed ${id}`, [HEADERS.attempt]: 3 },
+      });
+    }
+    await channel.waitForConfirms();
+    await amqp.close();
+  });
+
+  it('lists the parked messages and leaves them in place', async () => {
+    const text = await run(['dlq', 'list', queue, ...connection()]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`${queue}.dlq: 3 message(s) parked; showing 3 (left in place).`);
+    expect(text.stdout).toContain('#1 m-1 (dead-lettered by a Warren consumer)');
+    expect(text.stdout).toContain('error: failed m-1');
+
+    const limited = await run(['dlq', 'list', queue, ...connection(), '--limit', '1', '--json']);
+    const listing = JSON.parse(limited.stdout) as { total: number; messages: { messageId: string; reason: string }[] };
+    expect(listing.total).toBe(3);
+    expect(listing.messages).toEqual([expect.objectContaining({ messageId: 'm-1', reason: 'handler-error' })]);
+  });
+
+  it('replays only the messages with the given reason', async () => {
+    const { code, stdout } = await run(['dlq', 'replay', queue, ...connection(), '--filter-reason', 'handler-error']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`Moved 2 message(s) from ${queue}.dlq to ${queue}; 1 left in ${queue}.dlq (other reasons).\n`);
+    const left = JSON.parse((await run(['dlq', 'list', queue, ...connection(), '--json'])).stdout) as {
+      messages: { messageId: string }[];
+    };
+    expect(left.messages.map((m) => m.messageId)).toEqual(['m-2']);
+  });
+
+  it('purges only with --yes', async () => {
+    const refused = await run(['dlq', 'purge', queue, ...connection()]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('code CONFIRMATION_REQUIRED');
+
+    const purged = await run(['dlq', 'purge', queue, ...connection(), '--yes']);
+    expect(purged).toMatchObject({ code: 0, stdout: `Purged 1 message(s) from ${queue}.dlq.\n` });
+    expect((await run(['dlq', 'list', queue, ...connection()])).stdout).toBe(`${queue}.dlq is empty.\n`);
+  });
+
+  it('names a queue without a dead-letter queue, with the reply code', async () => {
+    const { code, stderr } = await run(['dlq', 'list', `${queue}.nope`, ...connection()]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Queue '${queue}.nope.dlq' does not exist`);
+    expect(stderr).toContain('code QUEUE_NOT_FOUND, reply code 404');
+  });
+});
