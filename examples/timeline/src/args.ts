@@ -10,7 +10,11 @@ export interface DemoOptions {
   /** Leave the topology (and any messages) on the broker. */
   readonly keep: boolean;
   readonly requests: number;
+  /** Requests in flight at once within a wave. */
   readonly concurrency: number;
+  /** Posts per wave (a burst); waves start `waveEveryMs` apart. */
+  readonly waveSize: number;
+  readonly waveEveryMs: number;
   /** Exchange `<namespace>`, work queue `<namespace>.fanout`. */
   readonly namespace: string;
   /** How long to wait for the queues to drain after the burst before giving the final count. */
@@ -28,8 +32,8 @@ Options:
   --quick              fewer requests, done in about 15 s
   --json               print the final summary as JSON on stdout
   --keep               keep the topology on the broker afterwards (default: delete it)
-  --requests <n>       posts to send (default 2000; 300 with --quick)
-  --concurrency <n>    requests in flight at once (default 50; 25 with --quick)
+  --requests <n>       posts to send, in waves of 300 every 3 s (default 2000; 300 with --quick)
+  --concurrency <n>    requests in flight at once during a wave (default 250)
   --namespace <name>   name of the exchange; the work queue is <name>.fanout (default ${DEFAULT_NAMESPACE})
   -h, --help           show this help`;
 
@@ -52,7 +56,9 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions {
     json: values.json ?? false,
     keep: values.keep ?? false,
     requests: positive('--requests', values.requests, quick ? 300 : 2000),
-    concurrency: positive('--concurrency', values.concurrency, quick ? 25 : 50),
+    concurrency: positive('--concurrency', values.concurrency, 250),
+    waveSize: 300,
+    waveEveryMs: 3_000,
     namespace: namespaceOf(values.namespace ?? DEFAULT_NAMESPACE),
     drainMs: quick ? 15_000 : 30_000,
     help: values.help ?? false,

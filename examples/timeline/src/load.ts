@@ -12,6 +12,8 @@ export interface LoadCounts {
   invalid: number;
   /** Other answers and network errors. */
   errors: number;
+  /** The other answers and network errors by kind (`500 INTERNAL`, `ECONNRESET`, ...). */
+  readonly errorKinds: Record<string, number>;
   /** Posts not answered yet. */
   pending: number;
 }
@@ -19,7 +21,12 @@ export interface LoadCounts {
 export interface LoadOptions {
   readonly baseUrl: string;
   readonly posts: readonly unknown[];
+  /** Requests in flight at once, per wave. */
   readonly concurrency: number;
+  /** Posts per wave: a burst that fills the bounded queue, after which the worker catches up. @default all */
+  readonly waveSize?: number;
+  /** Time between the starts of two waves. @default 2500 */
+  readonly waveEveryMs?: number;
   /** @default 10 */
   readonly maxAttempts?: number;
   /** First back-off; doubles on each retry, with jitter, never below the server's Retry-After. @default 200 */
@@ -29,19 +36,33 @@ export interface LoadOptions {
 }
 
 export function newLoadCounts(total: number): LoadCounts {
-  return { accepted: new Set(), rejected503: 0, gaveUp: 0, invalid: 0, errors: 0, pending: total };
+  return { accepted: new Set(), rejected503: 0, gaveUp: 0, invalid: 0, errors: 0, errorKinds: {}, pending: total };
 }
 
 /**
- * A small client that sends every post with `concurrency` requests in flight, and retries a 503 with
- * exponential back-off that honours `Retry-After` — what a well-behaved caller of a back-pressured service does.
+ * A small client that sends the posts in waves (bursts of `waveSize` posts, `concurrency` requests in flight) and
+ * retries a 503 with exponential back-off that honours `Retry-After` — what a well-behaved caller of a
+ * back-pressured service does.
  */
 export async function driveLoad(options: LoadOptions, counts: LoadCounts): Promise<void> {
+  const size = options.waveSize ?? options.posts.length;
+  const waves = Array.from({ length: Math.ceil(options.posts.length / size) }, (_, i) =>
+    options.posts.slice(i * size, (i + 1) * size),
+  );
+  await Promise.all(
+    waves.map(async (wave, i) => {
+      await sleep(i * (options.waveEveryMs ?? 2_500));
+      await sendAll(options, wave, counts);
+    }),
+  );
+}
+
+async function sendAll(options: LoadOptions, posts: readonly unknown[], counts: LoadCounts): Promise<void> {
   let next = 0;
-  const worker = async () => {
-    while (next < options.posts.length) await sendWithRetry(options, options.posts[next++], counts);
+  const sender = async () => {
+    while (next < posts.length) await sendWithRetry(options, posts[next++], counts);
   };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, posts.length) }, sender));
 }
 
 async function sendWithRetry(options: LoadOptions, post: unknown, counts: LoadCounts): Promise<void> {
@@ -51,7 +72,10 @@ async function sendWithRetry(options: LoadOptions, post: unknown, counts: LoadCo
     if (outcome.kind === 'accepted') counts.accepted.add(outcome.messageId);
     else if (outcome.kind === 'invalid') counts.invalid += 1;
     else if (outcome.kind === 'busy') counts.rejected503 += 1;
-    else counts.errors += 1;
+    else {
+      counts.errors += 1;
+      counts.errorKinds[outcome.why] = (counts.errorKinds[outcome.why] ?? 0) + 1;
+    }
     const retry = outcome.kind === 'busy' || outcome.kind === 'error';
     if (!retry || attempt >= maxAttempts) {
       if (retry) counts.gaveUp += 1;
@@ -76,7 +100,7 @@ type Outcome =
   | { kind: 'accepted'; messageId: string }
   | { kind: 'busy'; retryAfterMs: number }
   | { kind: 'invalid' }
-  | { kind: 'error' };
+  | { kind: 'error'; why: string };
 
 async function send(baseUrl: string, post: unknown): Promise<Outcome> {
   try {
@@ -86,13 +110,15 @@ async function send(baseUrl: string, post: unknown): Promise<Outcome> {
       body: JSON.stringify(post),
       signal: AbortSignal.timeout(10_000),
     });
-    const body = (await response.json()) as { messageId?: string };
+    const body = (await response.json()) as { messageId?: string; error?: string };
     if (response.status === 202 && body.messageId) return { kind: 'accepted', messageId: body.messageId };
     if (response.status === 503)
       return { kind: 'busy', retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
-    return response.status === 400 ? { kind: 'invalid' } : { kind: 'error' };
-  } catch {
-    return { kind: 'error' };
+    if (response.status === 400) return { kind: 'invalid' };
+    return { kind: 'error', why: `${response.status} ${body.error ?? ''}`.trim() };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return { kind: 'error', why: cause?.code ?? (error instanceof Error ? error.name : 'error') };
   }
 }
 

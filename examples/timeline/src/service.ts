@@ -24,7 +24,7 @@ export interface TimelineServiceOptions {
   /**
    * How long a request may wait for the broker's confirm (the publisher retries a full queue's nacks meanwhile)
    * before the service answers 503: a caller is better served by a quick 503 than by a hanging request.
-   * @default 1000
+   * @default 500
    */
   readonly publishTimeoutMs?: number;
   /** Largest accepted request body. @default 65536 */
@@ -74,7 +74,7 @@ async function createPost(options: TimelineServiceOptions, request: IncomingMess
   if (!parsed.success) return invalidPost(parsed.error);
   const { messageId } = await options.publisher.publish(options.contract ?? PostCreated, parsed.data, {
     messageId: parsed.data.postId,
-    timeoutMs: options.publishTimeoutMs ?? 1_000,
+    timeoutMs: options.publishTimeoutMs ?? 500,
   });
   return { status: 202, body: { messageId } };
 }

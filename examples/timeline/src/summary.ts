@@ -12,6 +12,7 @@ export interface DemoSummary {
   readonly invalid400: number;
   readonly gaveUp: number;
   readonly errors: number;
+  readonly errorKinds: Readonly<Record<string, number>>;
   readonly processed: number;
   /** Hand-offs to each retry tier, by tier queue. */
   readonly retried: Readonly<Record<string, number>>;
@@ -25,7 +26,12 @@ export interface DemoSummary {
   readonly queues: Readonly<Record<string, number>>;
   /** Included in `stillQueued`: see `Depths.returning`. */
   readonly returning: number;
-  /** `accepted === processed + deadLettered + stillQueued`: no post lost, none counted twice. */
+  /**
+   * Messages counted twice: a post the service answered 503 for after its deadline (the broker's confirm came
+   * too late) may have arrived anyway and then been accepted again. Same `messageId`: at-least-once delivery.
+   */
+  readonly duplicates: number;
+  /** `accepted === processed + deadLettered + stillQueued - duplicates`: no accepted post lost. */
   readonly balanced: boolean;
 }
 
@@ -43,6 +49,7 @@ export function summarize(input: SummaryInput): DemoSummary {
   const { load, worker, depths } = input;
   const stillQueued = depths.work + totalRetrying(depths);
   const accepted = load.accepted.size;
+  const counted = worker.processed + depths.deadLetter + stillQueued;
   return {
     broker: input.broker,
     durationMs: input.durationMs,
@@ -52,13 +59,15 @@ export function summarize(input: SummaryInput): DemoSummary {
     invalid400: load.invalid,
     gaveUp: load.gaveUp,
     errors: load.errors,
+    errorKinds: load.errorKinds,
     processed: worker.processed,
     retried: worker.retried,
     deadLettered: depths.deadLetter,
     stillQueued,
     queues: { [input.queueNames.work]: depths.work, ...depths.retry, [input.queueNames.deadLetter]: depths.deadLetter },
     returning: depths.returning,
-    balanced: accepted === worker.processed + depths.deadLetter + stillQueued,
+    duplicates: Math.max(0, counted - accepted),
+    balanced: counted >= accepted,
   };
 }
 
@@ -84,7 +93,8 @@ export function finalTable(summary: DemoSummary): string {
     ['rejected with 503 + Retry-After (retried by the client)', summary.rejected503],
     ['invalid (400, sent on purpose)', summary.invalid400],
     ['gave up after retries', summary.gaveUp],
-    ['other errors', summary.errors],
+    ['other errors (retried)', summary.errors],
+    ...Object.entries(summary.errorKinds).map(([kind, n]): [string, number] => [`  ${kind}`, n]),
     ['processed by the worker', summary.processed],
     ...Object.entries(summary.retried).map(([queue, n]): [string, number] => [`retried via ${queue}`, n]),
     ['dead-lettered (in the DLQ)', summary.deadLettered],

@@ -18,8 +18,8 @@ async function main(): Promise<void> {
     topology,
     contract: postCreatedContract(env.names),
     name: `${env.namespace}-worker`,
-    prefetch: numberFromEnv(process.env.WORKER_PREFETCH, 10),
-    latencyMs: numberFromEnv(process.env.WORKER_LATENCY_MS, 40),
+    prefetch: numberFromEnv(process.env.WORKER_PREFETCH, 20),
+    latencyMs: numberFromEnv(process.env.WORKER_LATENCY_MS, 20),
   });
   const report = (then?: () => void) => {
     if (process.send)
