@@ -63,7 +63,7 @@ const defaultProbes: BrokerProbes = { answers, dockerAvailable, startContainer: 
 export async function startBroker(options: StartBrokerOptions = {}): Promise<TestBroker> {
   const env = options.env ?? process.env;
   const probes = { ...defaultProbes, ...options.probes };
-  const mode = options.mode ?? env.WARREN_TEST_BROKER ?? 'auto';
+  const mode = options.mode ?? (env.WARREN_TEST_BROKER || 'auto');
   const image = options.image ?? env.WARREN_RABBITMQ_IMAGE ?? DEFAULT_RABBITMQ_IMAGE;
   const resolved = env[RESOLVED_ENV] as BrokerSource | undefined;
   if (resolved && env.AMQP_URL) return fromUrl(env.AMQP_URL, env, resolved);
