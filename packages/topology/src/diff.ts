@@ -104,8 +104,12 @@ function bindingKey(b: BindingSpec): string {
   return JSON.stringify([b.source, b.destinationType, b.destination, b.routingKey, canonical(b.arguments)]);
 }
 
+/** The keys of a live binding list, computed once per list (export diffs the same live state many times). */
+const bindingKeys = new WeakMap<readonly LiveBinding[], Set<string>>();
+
 function bindingItems(desired: readonly BindingSpec[], live: readonly LiveBinding[]): PlanItem[] {
-  const liveKeys = new Set(live.map((b) => bindingKey(liveBindingSpec(b))));
+  let liveKeys = bindingKeys.get(live);
+  if (!liveKeys) bindingKeys.set(live, (liveKeys = new Set(live.map((b) => bindingKey(liveBindingSpec(b))))));
   return desired.map((spec) => ({
     kind: 'binding',
     name: bindingName(spec),

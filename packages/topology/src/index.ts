@@ -65,6 +65,7 @@ export type { PlanOptions } from './plan';
 export { applyTopology } from './apply';
 export type { ApplyOptions, ApplyResult } from './apply';
 export { deleteTopology } from './delete';
+export { exportTopology } from './export';
 export { diffTopology, policyApplyTo } from './diff';
 export { readLiveTopology } from './live';
 export type { LiveTopology } from './live';

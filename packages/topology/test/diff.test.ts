@@ -1,53 +1,26 @@
-import { diffTopology, policyApplyTo, policyBody } from '../src/diff';
+import { deriveTopology } from '../src/derive';
+import { diffTopology, policyApplyTo } from '../src/diff';
 import type { LiveTopology } from '../src/live';
-import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from '../src/management';
-import { desiredByHand } from './desired-by-hand';
+import type { LiveQueue } from '../src/management';
+import { parseTopology } from '../src/parse';
+import { liveOf as liveOfDesired } from './live-of';
 
-const desired = desiredByHand([
-  {
-    name: 'orders',
-    type: 'quorum',
-    exchange: 'shop',
-    routingKey: 'order.*',
-    delays: [1000],
-    limits: { 'max-length': 10 },
-  },
-]);
+const desired = deriveTopology(
+  parseTopology({
+    exchanges: { shop: { type: 'topic' } },
+    queues: {
+      orders: {
+        type: 'quorum',
+        bindings: [{ exchange: 'shop', routingKey: 'order.*' }],
+        retry: { delays: ['1s'] },
+        limits: { maxLength: 10 },
+      },
+    },
+  }),
+);
 const [work, tier, dlq] = desired.queues;
 
-/** The live state apply would leave behind for `desired` on RabbitMQ `version`. */
-function liveOf(version = '3.10.8') {
-  return {
-    brokerVersion: version,
-    exchanges: desired.exchanges.map((e): LiveExchange => ({
-      name: e.name,
-      vhost: '/',
-      type: e.type,
-      durable: e.durable,
-      auto_delete: e.autoDelete,
-      internal: e.internal,
-      arguments: { ...e.arguments },
-    })),
-    queues: desired.queues.map((q): LiveQueue => ({
-      name: q.name,
-      vhost: '/',
-      type: q.type,
-      durable: q.durable,
-      auto_delete: q.autoDelete,
-      arguments: { ...q.arguments },
-    })),
-    bindings: desired.bindings.map((b): LiveBinding => ({
-      source: b.source,
-      vhost: '/',
-      destination: b.destination,
-      destination_type: b.destinationType,
-      routing_key: b.routingKey,
-      arguments: {},
-      properties_key: b.routingKey,
-    })),
-    policies: desired.policies.map((p): LivePolicy => ({ ...policyBody(p, version), vhost: '/' })),
-  } satisfies LiveTopology;
-}
+const liveOf = (version = '3.10.8') => liveOfDesired(desired, version);
 
 const plan = (live: LiveTopology, prunePolicies = false) => diffTopology(desired, live, { vhost: '/', prunePolicies });
 const item = (live: LiveTopology, name: string) => plan(live).items.find((i) => i.name === name);
@@ -100,7 +73,7 @@ describe('diffTopology', () => {
   });
 
   it('treats a classic queue declared without x-queue-type as classic', () => {
-    const classic = desiredByHand([{ name: 'c', type: 'classic', deadLetter: false }]);
+    const classic = deriveTopology(parseTopology({ queues: { c: { type: 'classic', deadLetter: false } } }));
     const live: LiveTopology = {
       ...liveOf(),
       queues: [{ name: 'c', vhost: '/', type: 'classic', durable: true, auto_delete: false, arguments: {} }],
@@ -119,7 +92,8 @@ describe('diffTopology', () => {
 
   it('plans a changed policy definition, priority or apply-to as an update, never drift', () => {
     const live = liveOf();
-    Object.assign(live.policies[0]!, { definition: { 'max-length': 20 }, priority: 0, 'apply-to': 'all' });
+    const policy = live.policies[0]!;
+    Object.assign(policy, { definition: { ...policy.definition, 'max-length': 20 }, priority: 0, 'apply-to': 'all' });
     expect(item(live, 'warren.orders')).toMatchObject({
       action: 'update',
       differences: [

@@ -1,20 +1,28 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { applyTopology } from '../../src/apply';
 import { declareQueue, openAmqp, runTasks } from '../../src/declare';
 import { deleteTopology } from '../../src/delete';
+import { deriveTopology } from '../../src/derive';
 import type { DesiredTopology } from '../../src/desired';
+import { exportTopology } from '../../src/export';
+import { loadTopologyFile } from '../../src/load';
 import { ManagementClient } from '../../src/management';
+import { parseTopology } from '../../src/parse';
 import { planTopology } from '../../src/plan';
+import type { TopologyInput } from '../../src/schema';
 import { BrokerRefusedError, TopologyDriftError } from '../../src/topology-errors';
-import { managementUrlFor } from '../../src/url';
-import { desiredByHand, type WorkQueueInput } from '../desired-by-hand';
+import { managementUrlFor, splitUrls } from '../../src/url';
+import { TopologyValidationError } from '../../src/validation-error';
 
 // @warren/testing depends on this package, so this file talks to the broker directly (AMQP_URL or the local one).
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const target = { amqpUrl };
-const management = new ManagementClient(managementUrlFor(amqpUrl.split(',')[0] as string));
-const prefix = `warren-it-${randomBytes(3).toString('hex')}`;
+const management = new ManagementClient(managementUrlFor(splitUrls(amqpUrl)[0] as string));
+const run = `warren-it-${randomBytes(3).toString('hex')}`;
 const cleanup: DesiredTopology[] = [];
 jest.setTimeout(60_000);
 
@@ -22,7 +30,7 @@ let connection: ChannelModel;
 let channel: ConfirmChannel;
 
 beforeAll(async () => {
-  connection = await connect(amqpUrl.split(',')[0] as string);
+  connection = await connect(splitUrls(amqpUrl)[0] as string);
   connection.on('error', () => undefined);
   channel = await connection.createConfirmChannel();
   channel.on('error', () => undefined);
@@ -33,14 +41,14 @@ afterAll(async () => {
   await connection.close();
 });
 
-/** A desired topology with unique names, deleted after the suite. */
-function topology(name: string, inputs: Omit<WorkQueueInput, 'name'>[]): DesiredTopology {
-  const desired = desiredByHand(inputs.map((input, i) => ({ ...input, name: `${prefix}-${name}-${i}` })));
+/** The derived topology of a file; everything it declares is deleted after the suite. */
+function derive(file: TopologyInput): DesiredTopology {
+  const desired = deriveTopology(parseTopology(file));
   cleanup.push(desired);
   return desired;
 }
 
-async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -54,20 +62,40 @@ const liveQueue = async (name: string) =>
     (q) => q.name === name,
   );
 
+async function publish(queue: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) channel.sendToQueue(queue, Buffer.from(`m${i}`), { persistent: true });
+  await channel.waitForConfirms();
+}
+
 describe('applyTopology', () => {
   it('creates the whole derived topology, then a second apply changes nothing', async () => {
-    const desired = topology('full', [
-      { type: 'quorum', exchange: `${prefix}-orders`, routingKey: 'order.*', delays: [1000, 10_000, 60_000] },
-      { type: 'classic', exchange: `${prefix}-orders`, delays: [250], limits: { 'max-length': 10 } },
-    ]);
+    const [orders, billing, audit] = [`${run}-orders`, `${run}-billing`, `${run}-audit`];
+    const desired = derive({
+      exchanges: { [orders]: { type: 'topic' } },
+      queues: {
+        [billing]: {
+          type: 'quorum',
+          bindings: [{ exchange: orders, routingKey: 'order.*' }],
+          retry: { delays: ['1s', '10s', '1m'] },
+          limits: { maxLength: 1000 },
+        },
+        [audit]: { type: 'classic', bindings: [{ exchange: orders, routingKey: '#' }], retry: { delays: [250] } },
+      },
+    });
+    expect(desired.queues).toHaveLength(8); // billing: work, 3 tiers, dlq; audit: work, 1 tier, dlq
+
     const first = await applyTopology(desired, target);
     expect(first.changed).toBe(true);
-    expect(first.counts.created).toBe(desired.exchanges.length + desired.queues.length + desired.bindings.length + 1);
+    const objects = desired.exchanges.length + desired.queues.length + desired.bindings.length;
+    expect(first.counts.created).toBe(objects + desired.policies.length);
 
     const queues = await management.queues(['name', 'type', 'durable', 'arguments']);
     for (const spec of desired.queues) {
-      const live = queues.find((q) => q.name === spec.name);
-      expect(live).toMatchObject({ type: spec.type, durable: true, arguments: spec.arguments });
+      expect(queues.find((q) => q.name === spec.name)).toMatchObject({
+        type: spec.type,
+        durable: true,
+        arguments: spec.arguments,
+      });
     }
     const exchanges = await management.exchanges();
     for (const spec of desired.exchanges) expect(exchanges.find((e) => e.name === spec.name)?.type).toBe(spec.type);
@@ -77,35 +105,47 @@ describe('applyTopology', () => {
         expect.objectContaining({ source: spec.source, destination: spec.destination, routing_key: spec.routingKey }),
       );
     }
-    const policy = (await management.policies()).find((p) => p.name === desired.policies[0]?.name);
-    expect(policy?.definition).toEqual({ 'max-length': 10 });
+    const policies = await management.policies();
+    for (const spec of desired.policies) {
+      expect(policies.find((p) => p.name === spec.name)).toMatchObject({ definition: spec.definition, priority: 100 });
+    }
+    expect(
+      (
+        await poll(
+          () => liveQueue(billing),
+          (q) => q?.policy === `warren.${billing}`,
+        )
+      )?.policy,
+    ).toBe(`warren.${billing}`);
 
     const second = await applyTopology(desired, target);
     expect(second.changed).toBe(false);
     expect(second.changes).toEqual([]);
     expect(second.counts).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: first.plan.items.length });
-    const plan = await planTopology(desired, target);
-    expect(plan.hasChanges).toBe(false);
-    expect(plan.hasDrift).toBe(false);
+    expect(await planTopology(desired, target)).toMatchObject({ hasChanges: false, hasDrift: false });
   });
 
   it('changes maxLength and messageTtl through the policy, keeping the messages', async () => {
-    const desired = topology('limits', [{ type: 'quorum', limits: { 'max-length': 100, 'message-ttl': 600_000 } }]);
-    await applyTopology(desired, target);
-    const queue = desired.workQueues[0]?.queue as string;
-    for (let i = 0; i < 5; i++) channel.sendToQueue(queue, Buffer.from(`m${i}`), { persistent: true });
-    await channel.waitForConfirms();
-
-    const changedPolicy = { ...desired.policies[0]!, definition: { 'max-length': 50, 'message-ttl': 900_000 } };
-    const changed: DesiredTopology = { ...desired, policies: [changedPolicy] };
-    const plan = await planTopology(changed, target);
-    expect(plan.items.find((i) => i.kind === 'policy')).toMatchObject({
-      action: 'update',
-      differences: [
-        { property: 'definition.max-length', live: 100, wanted: 50 },
-        { property: 'definition.message-ttl', live: 600_000, wanted: 900_000 },
-      ],
+    const queue = `${run}-limits`;
+    const file = (maxLength: number, messageTtl: string): TopologyInput => ({
+      queues: { [queue]: { type: 'quorum', limits: { maxLength, messageTtl } } },
     });
+    await applyTopology(derive(file(100, '10m')), target);
+    await publish(queue, 5);
+
+    const changed = derive(file(50, '15m'));
+    const plan = await planTopology(changed, target);
+    expect(plan.items.filter((i) => i.action !== 'unchanged')).toEqual([
+      expect.objectContaining({
+        kind: 'policy',
+        name: `warren.${queue}`,
+        action: 'update',
+        differences: [
+          { property: 'definition.max-length', live: 100, wanted: 50 },
+          { property: 'definition.message-ttl', live: 600_000, wanted: 900_000 },
+        ],
+      }),
+    ]);
     const result = await applyTopology(changed, target);
     expect(result.counts).toMatchObject({ created: 0, updated: 1, deleted: 0 });
 
@@ -113,24 +153,30 @@ describe('applyTopology', () => {
       () => liveQueue(queue),
       (q) => q?.effective_policy_definition?.['max-length'] === 50,
     );
-    expect(live?.policy).toBe(changedPolicy.name);
+    expect(live?.policy).toBe(`warren.${queue}`);
     expect(live?.effective_policy_definition).toMatchObject({ 'max-length': 50, 'message-ttl': 900_000 });
     expect((await channel.checkQueue(queue)).messageCount).toBe(5);
+    expect((await applyTopology(changed, target)).changed).toBe(false);
+  });
 
-    // Removing the limits from the file deletes the policy; the queue and its messages stay.
-    const removed = await applyTopology({ ...desired, policies: [] }, target);
-    expect(removed.changes).toEqual([expect.objectContaining({ kind: 'policy', action: 'delete' })]);
-    expect((await management.policies()).map((p) => p.name)).not.toContain(changedPolicy.name);
-    expect((await channel.checkQueue(queue)).messageCount).toBe(5);
+  it('deletes the policy of a queue whose limits were removed, keeping the queue and its messages', async () => {
+    const queue = `${run}-unlimited`;
+    const limited = derive({ queues: { [queue]: { type: 'classic', limits: { maxLength: 10 } } } });
+    await applyTopology(limited, target);
+    await publish(queue, 3);
+    const result = await applyTopology(derive({ queues: { [queue]: { type: 'classic' } } }), target);
+    expect(result.changes).toEqual([
+      expect.objectContaining({ kind: 'policy', name: `warren.${queue}`, action: 'delete' }),
+    ]);
+    expect((await management.policies()).map((p) => p.name)).not.toContain(`warren.${queue}`);
+    expect((await channel.checkQueue(queue)).messageCount).toBe(3);
   });
 
   it('reports a changed queue type as drift with live and wanted values, and changes nothing', async () => {
-    const desired = topology('drift', [{ type: 'classic', delays: [1000] }]);
-    await applyTopology(desired, target);
-    const queue = desired.workQueues[0]?.queue as string;
-    channel.sendToQueue(queue, Buffer.from('keep me'), { persistent: true });
-    await channel.waitForConfirms();
-    const quorum = desiredByHand([{ name: queue, type: 'quorum', delays: [1000] }]);
+    const queue = `${run}-drift`;
+    await applyTopology(derive({ queues: { [queue]: { type: 'classic', retry: { delays: ['1s'] } } } }), target);
+    await publish(queue, 1);
+    const quorum = derive({ queues: { [queue]: { type: 'quorum', retry: { delays: ['1s'] } } } });
 
     const plan = await planTopology(quorum, target);
     expect(plan.hasDrift).toBe(true);
@@ -145,42 +191,88 @@ describe('applyTopology', () => {
     expect((error as Error).message).toContain(`queue '${queue}':\n    type: live "classic", wanted "quorum"`);
     expect((error as Error).message).toMatch(/new name.*move the messages/s);
     expect((await liveQueue(queue))?.type).toBe('classic');
+    expect((await management.policies()).map((p) => p.name)).not.toContain(`warren.${queue}`);
     expect((await channel.checkQueue(queue)).messageCount).toBe(1);
   });
 
   it('dry run plans and changes nothing', async () => {
-    const desired = topology('dry', [{ type: 'classic', limits: { 'max-length': 5 } }]);
+    const queue = `${run}-dry`;
+    const desired = derive({ queues: { [queue]: { type: 'classic', limits: { maxLength: 5 } } } });
     const result = await applyTopology(desired, target, { dryRun: true });
     expect(result).toMatchObject({ dryRun: true, changed: false, changes: [] });
-    expect(result.plan.hasChanges).toBe(true);
+    expect(result.plan).toMatchObject({ hasChanges: true, hasDrift: false });
     expect(result.plan.counts.create).toBe(5); // queue, dlq, dlx, binding, policy
-    expect(await liveQueue(desired.workQueues[0]?.queue as string)).toBeUndefined();
+    expect(await liveQueue(queue)).toBeUndefined();
   });
 
   it('turns a refused declare into a typed error naming the object, argument, live and wanted values', async () => {
-    const desired = topology('refused', [{ type: 'classic', deadLetter: false }]);
-    const queue = desired.queues[0]!.name;
-    // Created behind the plan's back (between plan and declare): the broker's 406 is what apply sees.
-    const plan = await planTopology(desired, target);
+    const queue = `${run}-refused`;
+    const desired = derive({ queues: { [queue]: { type: 'classic', deadLetter: false } } });
+    // Created behind the plan's back (between plan and declare): the broker's 406 is what apply then sees.
     await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic', 'x-max-priority': 5 } });
     const model = await openAmqp([amqpUrl]);
-    const error = await runTasks(model, [declareQueue(plan.items[0]!.spec as (typeof desired.queues)[0])])
+    const error = await runTasks(model, [declareQueue(desired.queues[0]!)])
       .catch((e: unknown) => e)
       .finally(() => model.close());
     expect(error).toBeInstanceOf(BrokerRefusedError);
     expect(error).toMatchObject({ code: 'PRECONDITION_FAILED', replyCode: 406, object: `queue '${queue}'` });
-    expect((error as Error).message).toContain(`x-max-priority`);
+    expect((error as Error).message).toMatch(/x-max-priority = (\S+) .*wants/);
   });
 
-  it('deleteTopology removes every declared object and policy', async () => {
-    const desired = topology('delete', [{ type: 'quorum', delays: [1000], limits: { 'max-length': 5 } }]);
+  it('exports the live vhost as a file whose apply is a no-op', async () => {
+    const [events, worker] = [`${run}-events`, `${run}-worker`];
+    const desired = derive({
+      exchanges: { [events]: { type: 'direct' } },
+      queues: {
+        [worker]: {
+          bindings: [{ exchange: events, routingKey: 'a' }],
+          retry: { delays: ['500ms', '5s'] },
+          limits: { maxLength: 20, deliveryLimit: 5 },
+        },
+      },
+    });
+    await applyTopology(desired, target);
+    const exported = await exportTopology(target);
+    expect(exported.queues?.[worker]).toEqual({
+      type: 'quorum',
+      bindings: [{ exchange: events, routingKey: 'a' }],
+      retry: { delays: ['500ms', '5s'] },
+      limits: { maxLength: 20, deliveryLimit: 5 },
+    });
+    expect(exported.queues?.[`${worker}.retry.5s`]).toBeUndefined();
+    // The vhost is shared with other suites: round-trip this suite's objects.
+    const mine = (record: Record<string, unknown> = {}) =>
+      Object.fromEntries(Object.entries(record).filter(([name]) => name.startsWith(run)));
+    const roundTrip = deriveTopology(
+      parseTopology({ exchanges: mine(exported.exchanges), queues: mine(exported.queues) }),
+    );
+    const result = await applyTopology(roundTrip, target);
+    expect(result.changes).toEqual([]);
+    expect(roundTrip.queues.map((q) => q.name)).toEqual(expect.arrayContaining(desired.queues.map((q) => q.name)));
+  });
+
+  it('rejects an invalid file before any broker call, with the path and line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'warren-apply-'));
+    const path = join(dir, 'topology.yaml');
+    await writeFile(path, `queues:\n  ${run}-invalid:\n    type: quorum\n    limits:\n      maxLength: lots\n`);
+    const error = await loadTopologyFile(path).catch((e: unknown) => e);
+    await rm(dir, { recursive: true });
+    expect(error).toBeInstanceOf(TopologyValidationError);
+    expect((error as TopologyValidationError).issues[0]).toMatchObject({ line: 5 });
+    expect((error as Error).message).toContain('maxLength');
+    expect(await liveQueue(`${run}-invalid`)).toBeUndefined();
+  });
+
+  it('deleteTopology removes every declared object and policy, and is idempotent', async () => {
+    const queue = `${run}-delete`;
+    const desired = derive({ queues: { [queue]: { type: 'quorum', retry: { delays: ['1s'] } } } });
     await applyTopology(desired, target);
     await deleteTopology(desired, target);
     const queues = (await management.queues(['name'])).map((q) => q.name);
     for (const spec of desired.queues) expect(queues).not.toContain(spec.name);
-    expect((await management.policies()).map((p) => p.name)).not.toContain(desired.policies[0]?.name);
+    expect((await management.policies()).map((p) => p.name)).not.toContain(`warren.${queue}`);
     const plan = await planTopology(desired, target);
     expect(plan.counts.create).toBe(plan.items.length);
-    await deleteTopology(desired, target); // idempotent
+    await deleteTopology(desired, target);
   });
 });

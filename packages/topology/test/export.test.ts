@@ -1,0 +1,72 @@
+import { deriveTopology } from '../src/derive';
+import { diffTopology } from '../src/diff';
+import { topologyFromLive } from '../src/export';
+import type { LiveQueue } from '../src/management';
+import { parseTopology } from '../src/parse';
+import type { TopologyInput } from '../src/schema';
+import { liveOf } from './live-of';
+
+const file: TopologyInput = {
+  exchanges: {
+    orders: { type: 'topic' },
+    audit: { type: 'fanout', bindings: [{ exchange: 'orders', routingKey: '#' }] },
+  },
+  queues: {
+    billing: {
+      type: 'quorum',
+      bindings: [{ exchange: 'orders', routingKey: 'order.created' }],
+      retry: { delays: ['1s', '10s', '1m'] },
+      limits: { maxLength: 10_000, messageTtl: '1h' },
+    },
+    'billing.audit': {
+      type: 'classic',
+      bindings: [{ exchange: 'audit' }],
+      deadLetter: false,
+      retry: { delays: [250] },
+    },
+    plain: {
+      type: 'classic',
+      limits: { maxLength: 5, overflow: 'reject-publish' },
+      arguments: { 'x-max-priority': 3 },
+    },
+  },
+};
+
+describe('topologyFromLive (export)', () => {
+  for (const version of ['3.10.8', '4.3.6']) {
+    it(`exports what apply made as a file whose apply is a no-op (${version})`, () => {
+      const live = liveOf(deriveTopology(parseTopology(file)), version);
+      const exported = topologyFromLive(live);
+      const plan = diffTopology(deriveTopology(parseTopology(exported)), live, { vhost: '/' });
+      expect(plan.items.filter((i) => i.action !== 'unchanged')).toEqual([]);
+      expect(plan.extra).toEqual([]);
+    });
+  }
+
+  it('folds tiers, dead-letter objects and the policy back into the work queue', () => {
+    const exported = topologyFromLive(liveOf(deriveTopology(parseTopology(file))));
+    expect(Object.keys(exported.queues ?? {})).toEqual(['billing', 'billing.audit', 'plain']);
+    expect(Object.keys(exported.exchanges ?? {})).toEqual(['audit', 'orders']);
+    expect(exported.queues?.billing).toEqual({
+      type: 'quorum',
+      bindings: [{ exchange: 'orders', routingKey: 'order.created' }],
+      retry: { delays: ['1s', '10s', '1m'] },
+      limits: { maxLength: 10_000, messageTtl: '1h' },
+    });
+    expect(exported.queues?.plain).toEqual({
+      type: 'classic',
+      limits: { maxLength: 5, overflow: 'reject-publish' },
+      arguments: { 'x-max-priority': 3 },
+    });
+    expect(exported.exchanges?.audit).toEqual({ type: 'fanout', bindings: [{ exchange: 'orders', routingKey: '#' }] });
+  });
+
+  it('exports a tier that is not what Warren derives as a queue of its own', () => {
+    const live = liveOf(deriveTopology(parseTopology(file)));
+    const tier = live.queues.find((q) => q.name === 'billing.retry.10s') as LiveQueue;
+    tier.arguments = { ...tier.arguments, 'x-message-ttl': 5000 };
+    const exported = topologyFromLive(live);
+    expect(exported.queues?.billing?.retry).toEqual({ delays: ['1s', '1m'] });
+    expect(exported.queues?.['billing.retry.10s']).toMatchObject({ type: 'quorum', deadLetter: false });
+  });
+});
