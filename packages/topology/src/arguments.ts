@@ -56,14 +56,19 @@ const QUEUE_ARGUMENTS: Readonly<Record<string, readonly QueueType[]>> = {
 
 const EXCHANGE_ARGUMENTS = new Set(['alternate-exchange']);
 
-/** Arguments Warren derives itself; a file must not set them. */
-export const RESERVED_QUEUE_ARGUMENTS: Readonly<Record<string, string>> = {
-  'x-queue-type': 'use `type: quorum` or `type: classic`',
-  'x-dead-letter-exchange': "Warren sets it to the queue's own `<queue>.dlx`; use `deadLetter: false` to turn it off",
-  'x-dead-letter-routing-key': 'Warren dead-letters through `<queue>.dlx` with the original routing key',
-};
+/** Set from `type`: a file must not set it. */
+export const QUEUE_TYPE_ARGUMENT = 'x-queue-type';
 
-/** Mutable settings: they belong in the policy (so they can change on a live queue), set through `limits`. */
+/**
+ * Set by Warren when the queue has its dead-letter exchange (`deadLetter: true`); with `deadLetter: false` a file
+ * may set its own (e.g. to adopt an existing queue).
+ */
+export const DEAD_LETTER_ARGUMENTS: readonly string[] = ['x-dead-letter-exchange', 'x-dead-letter-routing-key'];
+
+/**
+ * Mutable settings: they belong in the policy (so they can change on a live queue), set through `limits`. As
+ * x-arguments they are allowed (to match an existing queue) but linted.
+ */
 export const MUTABLE_QUEUE_ARGUMENTS: Readonly<Record<string, string>> = {
   'x-message-ttl': 'limits.messageTtl',
   'x-max-length': 'limits.maxLength',

@@ -1,4 +1,4 @@
-import { isKnownExchangeArgument, queueTypesFor } from './arguments';
+import { isKnownExchangeArgument, MUTABLE_QUEUE_ARGUMENTS, queueTypesFor } from './arguments';
 import type { BindingDefinition, QueueDefinition, Topology } from './schema';
 import { locationOf } from './locations';
 import { exchangeTypeOf } from './routing';
@@ -11,6 +11,7 @@ export type LintCode =
   | 'QUORUM_ONLY_SETTING'
   | 'DEAD_LETTER_DISABLED'
   | 'UNKNOWN_ARGUMENT'
+  | 'MUTABLE_ARGUMENT'
   | 'ARGUMENT_IGNORED'
   | 'EXCLUSIVE_QUEUE'
   | 'TRANSIENT_QUEUE'
@@ -111,16 +112,18 @@ function quorumOnlyRules(name: string, queue: QueueDefinition): RawWarning[] {
 
 function deadLetterRules(name: string, queue: QueueDefinition): RawWarning[] {
   if (queue.deadLetter) return [];
-  const retries = queue.retry === false ? '' : ', messages that exhaust their retries';
-  return [
-    warning(
-      ['queues', name, 'deadLetter'],
-      'DEAD_LETTER_DISABLED',
-      `without a dead-letter queue, messages the broker dead-letters (rejected, expired, dropped by a length ` +
-        `limit${queue.type === 'quorum' ? ', over the delivery limit' : ''})${retries} and non-retryable failures ` +
-        `are dropped silently. Remove \`deadLetter: false\` unless losing them is intended`,
-    ),
-  ];
+  const failures = queue.retry === false ? 'non-retryable failures' : 'failures that exhaust their retries';
+  const ownDlx = queue.arguments['x-dead-letter-exchange'];
+  const brokerSide = `messages the broker dead-letters (rejected, expired, dropped by a length limit${
+    queue.type === 'quorum' ? ', over the delivery limit' : ''
+  })`;
+  const message =
+    typeof ownDlx === 'string'
+      ? `the broker dead-letters to ${JSON.stringify(ownDlx)}, but Warren's consumer has no dead-letter queue: ` +
+        `${failures} are dropped. Remove \`deadLetter: false\` unless that is intended`
+      : `without a dead-letter queue, ${brokerSide} and ${failures} are dropped silently. ` +
+        'Remove `deadLetter: false` unless losing them is intended';
+  return [warning(['queues', name, 'deadLetter'], 'DEAD_LETTER_DISABLED', message)];
 }
 
 function propertyRules(name: string, queue: QueueDefinition): RawWarning[] {
@@ -172,6 +175,16 @@ function argumentRules(name: string, queue: QueueDefinition, topology: Topology)
           path,
           'UNKNOWN_ARGUMENT',
           `RabbitMQ accepts unknown arguments and ignores them: check the spelling of ${JSON.stringify(key)}`,
+        ),
+      ];
+    const setting = MUTABLE_QUEUE_ARGUMENTS[key];
+    if (setting !== undefined && types.includes(queue.type))
+      return [
+        warning(
+          path,
+          'MUTABLE_ARGUMENT',
+          `as an x-argument, ${key} can only change by deleting the queue (and the broker combines it with the ` +
+            `policy): prefer \`${setting}\`, which goes into the queue's policy. Keep it only to match an existing queue`,
         ),
       ];
     if (types.includes(queue.type)) return [];

@@ -1,4 +1,4 @@
-import { isIntegerKey, MUTABLE_QUEUE_ARGUMENTS, RESERVED_QUEUE_ARGUMENTS } from './arguments';
+import { DEAD_LETTER_ARGUMENTS, isIntegerKey, QUEUE_TYPE_ARGUMENT } from './arguments';
 import { suggestion } from './did-you-mean';
 import { deadLetterExchangeName, deadLetterQueueName, formatDelay, retryQueueName } from './names';
 import { PREDECLARED_EXCHANGES } from './routing';
@@ -132,17 +132,19 @@ function queueIssues(name: string, queue: QueueDefinition): RawIssue[] {
     if (queue.exclusive) refused('exclusive', 'cannot be exclusive');
     if (queue.autoDelete) refused('autoDelete', 'cannot be auto-delete');
   }
-  for (const key of Object.keys(queue.arguments)) {
-    const owned = RESERVED_QUEUE_ARGUMENTS[key];
-    if (owned !== undefined)
-      issues.push({ path: [...path, 'arguments', key], message: `Warren sets ${key}: ${owned}` });
-    const setting = MUTABLE_QUEUE_ARGUMENTS[key];
-    if (setting !== undefined)
-      issues.push({
-        path: [...path, 'arguments', key],
-        message: `use \`${setting}\` instead: it goes into the queue's policy, so it can change on a live queue (an x-argument cannot)`,
-      });
-  }
+  const args = Object.keys(queue.arguments);
+  if (args.includes(QUEUE_TYPE_ARGUMENT))
+    issues.push({
+      path: [...path, 'arguments', QUEUE_TYPE_ARGUMENT],
+      message: 'Warren sets x-queue-type from `type`: write `type: quorum` or `type: classic` instead',
+    });
+  for (const key of queue.deadLetter ? args.filter((a) => DEAD_LETTER_ARGUMENTS.includes(a)) : [])
+    issues.push({
+      path: [...path, 'arguments', key],
+      message:
+        "Warren sets the dead-letter exchange to the queue's own `<queue>.dlx`: remove " +
+        `${key}, or write \`deadLetter: false\` to dead-letter elsewhere yourself`,
+    });
   return [...issues, ...integerArgumentIssues([...path, 'arguments'], queue.arguments)];
 }
 

@@ -63,8 +63,16 @@ describe('lintTopology', () => {
   it('DEAD_LETTER_DISABLED: broker-side dead letters would be dropped', () => {
     const [warning] = lint({ queues: { q: { deadLetter: false, retry: { delays: ['1s'] } } } });
     expect(warning).toMatchObject({ path: 'queues.q.deadLetter', code: 'DEAD_LETTER_DISABLED' });
-    expect(warning?.message).toMatch(/over the delivery limit\), messages that exhaust their retries/);
+    expect(warning?.message).toMatch(/over the delivery limit\) and failures that exhaust their retries/);
     expect(warning?.message).toMatch(/dropped silently/);
+  });
+
+  it('DEAD_LETTER_DISABLED: says where broker dead letters go when the queue has its own dead-letter exchange', () => {
+    const [warning] = lint({ queues: { q: { deadLetter: false, arguments: { 'x-dead-letter-exchange': 'legacy' } } } });
+    expect(warning).toMatchObject({ code: 'DEAD_LETTER_DISABLED' });
+    expect(warning?.message).toMatch(
+      /the broker dead-letters to "legacy", but Warren's consumer has no dead-letter queue/,
+    );
   });
 
   it('UNKNOWN_ARGUMENT: queue and exchange arguments RabbitMQ would ignore', () => {
@@ -75,6 +83,20 @@ describe('lintTopology', () => {
     expect(warnings.map((w) => [w.path, w.code])).toEqual([
       ['queues.q.arguments.x-max-lenght-bytes', 'UNKNOWN_ARGUMENT'],
       ['exchanges.e.arguments.x-delayed-type', 'UNKNOWN_ARGUMENT'],
+    ]);
+  });
+
+  it('MUTABLE_ARGUMENT: a mutable setting given as an x-argument', () => {
+    expect(lint({ queues: { q: { arguments: { 'x-max-length': 10 } } } })).toEqual([
+      {
+        path: 'queues.q.arguments.x-max-length',
+        code: 'MUTABLE_ARGUMENT',
+        message: expect.stringMatching(/can only change by deleting the queue.*prefer `limits.maxLength`/),
+      },
+    ]);
+    // One a classic queue ignores is reported as ignored instead.
+    expect(codes({ queues: { q: { type: 'classic', arguments: { 'x-delivery-limit': 3 } } } })).toEqual([
+      'ARGUMENT_IGNORED',
     ]);
   });
 

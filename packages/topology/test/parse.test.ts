@@ -269,25 +269,27 @@ describe('parseTopology: cross-references', () => {
     ).not.toThrow();
   });
 
-  it('refuses the arguments Warren sets itself', () => {
+  it('refuses x-queue-type, which Warren sets from `type`', () => {
     expect(
       messageAt({ queues: { q: { arguments: { 'x-queue-type': 'stream' } } } }, 'queues.q.arguments.x-queue-type'),
-    ).toMatch(/Warren sets x-queue-type: use `type: quorum`/);
-    expect(
-      messageAt(
-        { queues: { q: { arguments: { 'x-dead-letter-exchange': 'e' } } } },
-        'queues.q.arguments.x-dead-letter-exchange',
-      ),
-    ).toMatch(/deadLetter: false/);
+    ).toMatch(/Warren sets x-queue-type from `type`: write `type: quorum`/);
   });
 
-  it('refuses mutable settings given as x-arguments and names the setting to use', () => {
-    expect(
-      messageAt({ queues: { q: { arguments: { 'x-max-length': 10 } } } }, 'queues.q.arguments.x-max-length'),
-    ).toMatch(/use `limits.maxLength` instead/);
-    expect(
-      messageAt({ queues: { q: { arguments: { 'x-message-ttl': 10 } } } }, 'queues.q.arguments.x-message-ttl'),
-    ).toMatch(/limits.messageTtl/);
+  it('refuses dead-letter arguments unless the queue opts out of its own dead-letter exchange', () => {
+    for (const key of ['x-dead-letter-exchange', 'x-dead-letter-routing-key'])
+      expect(messageAt({ queues: { q: { arguments: { [key]: 'e' } } } }, `queues.q.arguments.${key}`)).toMatch(
+        /Warren sets the dead-letter exchange .* or write `deadLetter: false`/,
+      );
+    const adopted = { deadLetter: false, arguments: { 'x-dead-letter-exchange': 'legacy.dlx' } };
+    expect(parseTopology({ queues: { q: adopted } }).queues.q?.arguments).toEqual({
+      'x-dead-letter-exchange': 'legacy.dlx',
+    });
+  });
+
+  it('accepts mutable settings as x-arguments, to match an existing queue (lint says to prefer limits)', () => {
+    expect(() =>
+      parseTopology({ queues: { q: { arguments: { 'x-max-length': 10, 'x-message-ttl': '10' } } } }),
+    ).not.toThrow();
   });
 
   it('refuses a non-integer value for an integer argument, and accepts a numeric string', () => {
