@@ -188,23 +188,33 @@ function policySpecs(name: string, queue: QueueDefinition): PolicySpec[] {
 /**
  * The mutable settings, as policy keys. Quorum queues also get a delivery limit (default 20) and, when they
  * dead-letter and nothing rules it out, `dead-letter-strategy: at-least-once` with the `reject-publish`
- * overflow it needs: the broker then keeps a dead letter until the DLQ has confirmed it.
+ * overflow it needs: the broker then keeps a dead letter until the DLQ has confirmed it. No default is added for
+ * a setting the file gives as an x-argument (to match an existing queue): the policy would silently override it.
  */
 export function policyDefinition(queue: QueueDefinition): Record<string, ArgumentValue> {
-  const { maxLength, maxLengthBytes, messageTtl, deliveryLimit } = queue.limits;
-  let { overflow, deadLetterStrategy } = queue.limits;
-  const canBeAtLeastOnce = overflow === undefined || overflow === 'reject-publish';
-  if (queue.type === 'quorum' && queue.deadLetter && deadLetterStrategy === undefined && canBeAtLeastOnce)
-    deadLetterStrategy = 'at-least-once';
-  if (queue.type === 'quorum' && deadLetterStrategy === 'at-least-once' && overflow === undefined)
-    overflow = 'reject-publish';
+  const { maxLength, maxLengthBytes, messageTtl } = queue.limits;
+  const quorum = queue.type === 'quorum';
+  const given = (key: string): boolean => Object.hasOwn(queue.arguments, `x-${key}`);
+  const overflowGiven = queue.limits.overflow ?? queue.arguments['x-overflow'];
+  const atLeastOnce =
+    quorum &&
+    queue.deadLetter &&
+    queue.limits.deadLetterStrategy === undefined &&
+    !given('dead-letter-strategy') &&
+    (overflowGiven === undefined || overflowGiven === 'reject-publish');
+  const deadLetterStrategy = queue.limits.deadLetterStrategy ?? (atLeastOnce ? 'at-least-once' : undefined);
+  const needsRejectPublish = quorum && deadLetterStrategy === 'at-least-once' && overflowGiven === undefined;
   const definition: Record<string, unknown> = {
     'max-length': maxLength,
     'max-length-bytes': maxLengthBytes,
-    overflow,
+    overflow: queue.limits.overflow ?? (needsRejectPublish ? 'reject-publish' : undefined),
     'message-ttl': messageTtl,
-    ...(queue.type === 'quorum'
-      ? { 'delivery-limit': deliveryLimit ?? DEFAULT_DELIVERY_LIMIT, 'dead-letter-strategy': deadLetterStrategy }
+    ...(quorum
+      ? {
+          'delivery-limit':
+            queue.limits.deliveryLimit ?? (given('delivery-limit') ? undefined : DEFAULT_DELIVERY_LIMIT),
+          'dead-letter-strategy': deadLetterStrategy,
+        }
       : {}),
   };
   return normaliseArguments(Object.fromEntries(Object.entries(definition).filter(([, v]) => v !== undefined)));

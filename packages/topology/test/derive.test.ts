@@ -178,6 +178,21 @@ describe('deriveTopology: policies', () => {
     expect(policyOf({ queues: { q: { deadLetter: false } } }, 'q')?.definition).toEqual({ 'delivery-limit': 20 });
   });
 
+  it('adds no default over a setting given as an x-argument (the policy would override it)', () => {
+    expect(
+      policyOf({ queues: { q: { arguments: { 'x-delivery-limit': 50, 'x-overflow': 'drop-head' } } } }, 'q'),
+    ).toBeUndefined();
+    expect(
+      policyOf({ queues: { q: { arguments: { 'x-dead-letter-strategy': 'at-most-once' } } } }, 'q')?.definition,
+    ).toEqual({
+      'delivery-limit': 20,
+    });
+    expect(policyOf({ queues: { q: { arguments: { 'x-overflow': 'reject-publish' } } } }, 'q')?.definition).toEqual({
+      'dead-letter-strategy': 'at-least-once',
+      'delivery-limit': 20,
+    });
+  });
+
   it('gives a classic queue only the classic settings, and no policy when it has none', () => {
     const input: TopologyInput = {
       queues: {
