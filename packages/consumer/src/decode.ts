@@ -14,7 +14,8 @@ const JSON_TYPE = /^application\/json\s*(;\s*charset=utf-?8\s*)?$/i;
 /** Checks the content type, parses JSON and validates it against the contract's schema when there is one. */
 export function decodePayload(message: Message, schema: z.ZodType | undefined): Decoded {
   const { contentType, contentEncoding } = message.properties as { contentType?: string; contentEncoding?: string };
-  if ((contentType !== undefined && !JSON_TYPE.test(contentType)) || !plainEncoding(contentEncoding)) {
+  const json = contentType === undefined || contentType === 'application/json' || JSON_TYPE.test(contentType);
+  if (!json || (contentEncoding !== undefined && !plainEncoding(contentEncoding))) {
     const what = contentEncoding ? `${contentType ?? '(none)'} with encoding ${contentEncoding}` : String(contentType);
     return { ok: false, reason: 'unknown-content-type', error: `Cannot decode content type ${what}: expected JSON.` };
   }
@@ -34,8 +35,8 @@ export function decodePayload(message: Message, schema: z.ZodType | undefined): 
   };
 }
 
-function plainEncoding(encoding: string | undefined): boolean {
-  return encoding === undefined || encoding === '' || /^(identity|utf-?8)$/i.test(encoding);
+function plainEncoding(encoding: string): boolean {
+  return encoding === '' || /^(identity|utf-?8)$/i.test(encoding);
 }
 
 function issues(error: z.ZodError): string {

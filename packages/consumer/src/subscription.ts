@@ -262,7 +262,7 @@ export class Subscription {
 
   private ack(delivery: Pending): void {
     delivery.settled = true;
-    if (this.settleable(delivery) && settle(() => delivery.channel.ack(delivery.message))) {
+    if (this.settleable(delivery) && ackOnce(delivery)) {
       const { stats, events } = this.options;
       stats.acked++;
       if (events.listenerCount('acked') > 0) {
@@ -300,7 +300,7 @@ export class Subscription {
       plan.kind === 'retry' ? `retry tier '${plan.routingKey}'` : `dead-letter exchange '${plan.exchange}'`;
     if (error) return this.requeueLater(delivery, `the broker did not confirm the hand-off to ${target}`);
     if (returned) return this.requeueLater(delivery, `the ${target} has no queue bound (declare the topology)`);
-    if (settle(() => delivery.channel.ack(delivery.message))) this.recordHandOff(delivery, plan, failure);
+    if (ackOnce(delivery)) this.recordHandOff(delivery, plan, failure);
     this.finish(delivery);
   }
 
@@ -325,7 +325,7 @@ export class Subscription {
   private requeueLater(delivery: Pending, why: string): void {
     this.warn(`message ${delivery.messageId ?? '(no id)'} requeued: ${why}`);
     const requeue = (): void => {
-      if (this.settleable(delivery) && settle(() => delivery.channel.nack(delivery.message, false, true))) {
+      if (this.settleable(delivery) && nackRequeue(delivery)) {
         this.options.stats.requeued++;
         this.options.events.emit('requeued', { queue: this.queue, messageId: delivery.messageId, why });
       }
@@ -356,12 +356,21 @@ export class Subscription {
 }
 
 /**
- * Runs an ack/nack. amqplib throws when the channel is closing but has not yet emitted 'close'; the broker then
- * requeues the message itself, so there is nothing else to do.
+ * amqplib throws when the channel is closing but has not emitted 'close' yet; the broker then requeues the message
+ * itself, so there is nothing else to do.
  */
-function settle(operation: () => void): boolean {
+function ackOnce(delivery: Pending): boolean {
   try {
-    operation();
+    delivery.channel.ack(delivery.message);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function nackRequeue(delivery: Pending): boolean {
+  try {
+    delivery.channel.nack(delivery.message, false, true);
     return true;
   } catch {
     return false;

@@ -1,0 +1,218 @@
+/**
+ * Consumer benchmark: raw amqplib (prefetch 100, no-op handler, ack each) against Warren's consumer (JSON decoding
+ * and zod validation of a 1 KiB message, async no-op handler) on the same pre-filled queue, in interleaved rounds;
+ * then the retry path (every message fails once) and the client's RSS while draining a large backlog.
+ *
+ * The broker's throughput is bimodal from run to run, so compare the client CPU time per message and the medians.
+ *
+ *   AMQP_URL=amqp://guest:guest@127.0.0.1:5672 npx ts-node --transpile-only -P scripts/bench/tsconfig.json scripts/bench/consume.ts
+ *
+ * Environment: BENCH_ROUNDS (5), BENCH_MESSAGES (50000), BENCH_RETRY_MESSAGES (20000), BENCH_BACKLOG (1000000; 0
+ * skips the RSS run), BENCH_QUEUE_TYPE (classic).
+ */
+import { connect, type ChannelModel } from 'amqplib';
+import { z } from 'zod';
+import {
+  applyTopology,
+  defineContract,
+  deleteTopology,
+  deriveTopology,
+  parseTopology,
+  type DesiredTopology,
+} from '../../packages/topology/src';
+import { createConsumer, type Consumer } from '../../packages/consumer/src';
+
+const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const PREFETCH = 100;
+
+const Order = z.object({
+  orderId: z.string(),
+  customerId: z.string(),
+  total: z.number(),
+  currency: z.string().length(3),
+  items: z.array(z.object({ sku: z.string(), quantity: z.number().int(), price: z.number() })),
+  note: z.string(),
+});
+
+/** A 1 KiB order (JSON). */
+function payload(i: number): Buffer {
+  const order = {
+    orderId: `order-${i}`,
+    customerId: `customer-${i % 1000}`,
+    total: 123.45,
+    currency: 'EUR',
+    items: Array.from({ length: 5 }, (_, n) => ({ sku: `sku-${n}`, quantity: n + 1, price: 9.99 })),
+    note: '',
+  };
+  const size = Buffer.byteLength(JSON.stringify(order));
+  order.note = 'x'.repeat(Math.max(0, 1024 - size));
+  return Buffer.from(JSON.stringify(order));
+}
+
+export interface DrainResult {
+  messagesPerSecond: number;
+  cpuMicrosPerMessage: number;
+}
+
+async function fill(model: ChannelModel, queue: string, count: number): Promise<void> {
+  const channel = await model.createConfirmChannel();
+  const body = payload(1);
+  for (let i = 0; i < count; i++) {
+    const options = { contentType: 'application/json', messageId: `m-${i}`, persistent: false };
+    if (!channel.publish('', queue, body, options)) await new Promise((resolve) => channel.once('drain', resolve));
+    if (i % 5000 === 4999) await channel.waitForConfirms();
+  }
+  await channel.waitForConfirms();
+  await channel.close();
+}
+
+/** Measures from the subscription to the last ack: elapsed time and this process's CPU time. */
+async function measure(count: number, drain: () => Promise<void>): Promise<DrainResult> {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  await drain();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
+  return { messagesPerSecond: count / seconds, cpuMicrosPerMessage: (used.user + used.system) / count };
+}
+
+function drainRaw(model: ChannelModel, queue: string, count: number): Promise<DrainResult> {
+  return measure(count, async () => {
+    const channel = await model.createChannel();
+    await channel.prefetch(PREFETCH);
+    let acked = 0;
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const { consumerTag } = await channel.consume(queue, (message) => {
+      if (message === null) return;
+      channel.ack(message);
+      if (++acked === count) done();
+    });
+    await finished;
+    await channel.cancel(consumerTag);
+    await channel.close();
+  });
+}
+
+async function connectedConsumer(topology: DesiredTopology): Promise<Consumer> {
+  const consumer = createConsumer({ urls: url, topology, name: 'warren-bench-consumer' });
+  await new Promise<void>((resolve) => consumer.once('connected', resolve));
+  return consumer;
+}
+
+async function drainWarren(topology: DesiredTopology, queue: string, count: number, failOnce = false) {
+  const consumer = await connectedConsumer(topology);
+  const contract = defineContract({ exchange: '', routingKey: queue, queue, schema: Order });
+  const result = await measure(count, async () => {
+    await consumer.consume(
+      contract,
+      async (_order, ctx) => {
+        if (failOnce && ctx.attempt === 1) throw new Error('first attempt fails');
+      },
+      { prefetch: PREFETCH },
+    );
+    await allAcked(consumer, count);
+  });
+  await consumer.close();
+  return result;
+}
+
+/** Polls (every 2 ms) rather than listening to 'acked', so the bench adds no work per message. */
+async function allAcked(consumer: Consumer, count: number): Promise<void> {
+  while (consumer.stats().acked < count) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+async function backlogRss(model: ChannelModel, topology: DesiredTopology, queue: string, count: number) {
+  await fill(model, queue, count);
+  const consumer = await connectedConsumer(topology);
+  const samples: { acked: number; rssMiB: number }[] = [];
+  const sample = (): number =>
+    samples.push({ acked: consumer.stats().acked, rssMiB: process.memoryUsage().rss / 2 ** 20 });
+  const timer = setInterval(sample, 1000);
+  const start = Date.now();
+  await consumer.consume(queue, async () => undefined, { prefetch: PREFETCH });
+  await allAcked(consumer, count);
+  clearInterval(timer);
+  sample();
+  await consumer.close();
+  const at = (fraction: number) => samples.find((s) => s.acked >= count * fraction) ?? samples[samples.length - 1]!;
+  const rss = samples.filter((s) => s.acked >= count * 0.1).map((s) => s.rssMiB);
+  return {
+    messages: count,
+    seconds: (Date.now() - start) / 1000,
+    rssMiB: {
+      at10: at(0.1).rssMiB,
+      at50: at(0.5).rssMiB,
+      at90: at(0.9).rssMiB,
+      end: samples[samples.length - 1]!.rssMiB,
+      min: Math.min(...rss),
+      max: Math.max(...rss),
+    },
+  };
+}
+
+export async function benchConsume(): Promise<void> {
+  const rounds = env('BENCH_ROUNDS', 5);
+  const messages = env('BENCH_MESSAGES', 50_000);
+  const retryMessages = env('BENCH_RETRY_MESSAGES', 20_000);
+  const backlog = env('BENCH_BACKLOG', 1_000_000);
+  const type = (process.env.BENCH_QUEUE_TYPE ?? 'classic') as 'classic' | 'quorum';
+  const queue = `warren-bench-consume-${process.pid}`;
+  const desired = deriveTopology(parseTopology({ queues: { [queue]: { type, retry: { delays: ['100ms'] } } } }));
+  await applyTopology(desired, { amqpUrl: url });
+  const model = await connect(url);
+  model.on('error', () => undefined);
+  try {
+    const raw: DrainResult[] = [];
+    const warren: DrainResult[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? (['raw', 'warren'] as const) : (['warren', 'raw'] as const);
+      for (const which of order) {
+        await fill(model, queue, messages);
+        if (which === 'raw') raw.push(await drainRaw(model, queue, messages));
+        else warren.push(await drainWarren(desired, queue, messages));
+      }
+    }
+    await fill(model, queue, retryMessages);
+    const retry = await drainWarren(desired, queue, retryMessages, true);
+    const summary = (results: DrainResult[]) => ({
+      medianMsgsPerSecond: Math.round(median(results.map((r) => r.messagesPerSecond))),
+      medianCpuMicrosPerMessage: +median(results.map((r) => r.cpuMicrosPerMessage)).toFixed(1),
+      runs: results.map((r) => `${Math.round(r.messagesPerSecond)} msg/s, ${r.cpuMicrosPerMessage.toFixed(1)} µs`),
+    });
+    const report: Record<string, unknown> = {
+      queueType: type,
+      messages,
+      rounds,
+      rawAmqplib: summary(raw),
+      warrenConsumer: summary(warren),
+      throughputRatio: +(
+        median(warren.map((r) => r.messagesPerSecond)) / median(raw.map((r) => r.messagesPerSecond))
+      ).toFixed(2),
+      retryPathEveryMessageFailsOnce: {
+        messages: retryMessages,
+        msgsPerSecond: Math.round(retry.messagesPerSecond),
+        cpuMicrosPerMessage: +retry.cpuMicrosPerMessage.toFixed(1),
+      },
+    };
+    if (backlog > 0) report.backlogDrain = await backlogRss(model, desired, queue, backlog);
+    console.log(JSON.stringify({ consume: report }, null, 2));
+  } finally {
+    await model.close().catch(() => undefined);
+    await deleteTopology(desired, { amqpUrl: url });
+  }
+}
+
+if (require.main === module) {
+  benchConsume().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
