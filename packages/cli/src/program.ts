@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply';
 import { registerDlq } from './commands/dlq';
+import { registerExport } from './commands/export';
 import { registerPlan } from './commands/plan';
 import { registerValidate } from './commands/validate';
 import { reportError } from './errors';
@@ -24,6 +25,7 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerValidate(program, io);
   registerPlan(program, io);
   registerApply(program, io);
+  registerExport(program, io);
   registerDlq(program, io);
   return program;
 }

@@ -7,14 +7,15 @@ describe('help', () => {
   it('lists every command', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
-    for (const command of ['validate', 'plan', 'apply', 'dlq']) expect(stdout).toContain(command);
+    for (const command of ['validate', 'plan', 'apply', 'export', 'dlq']) expect(stdout).toContain(command);
     expect(stdout).toContain('Exit codes');
   });
 
   it.each([
     [['plan'], ['--detailed-exitcode', '--json', '--url', '--management-url', '--vhost', 'Exit codes']],
     [['apply'], ['--dry-run', '--json', '--url', '--management-url', '--vhost']],
-    [['validate'], ['<file>', '--json']],
+    [['export'], ['--output', '--url', '--management-url', '--vhost']],
+    [['validate'], ['<file>', '--json', '--strict']],
     [['dlq'], ['list', 'replay', 'purge']],
     [
       ['dlq', 'list'],
@@ -129,5 +130,18 @@ describe('broker commands', () => {
     const { stderr } = await run(['dlq', 'list', 'orders'], { AMQP_URL: 'amqp://ops:s3cret@127.0.0.1:2' });
     expect(stderr).toContain('amqp://ops:***@127.0.0.1:2');
     expect(stderr).not.toContain('s3cret');
+  });
+});
+
+describe('validate warnings', () => {
+  it('warns with the line about a setting RabbitMQ would downgrade, and still exits 0', async () => {
+    const { code, stdout, stderr } = await run(['validate', fixture('warning.yaml')]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('is valid');
+    expect(stderr).toMatch(/^warning: line 6: queues\.billing\.limits\.overflow: .*\(QUORUM_REJECT_PUBLISH_DLX\)$/m);
+  });
+
+  it('exits 1 on warnings with --strict', async () => {
+    expect((await run(['validate', fixture('warning.yaml'), '--strict'])).code).toBe(1);
   });
 });

@@ -133,6 +133,7 @@ export async function listDeadLetters(queue: string, options: ListDeadLettersOpt
       messages.push(describeParked(message));
     }
     channel.nackAll(true);
+    await untilReady(model, options, deadLetterQueue, total);
     return { queue, deadLetterQueue, total, messages };
   });
 }
@@ -277,6 +278,17 @@ function label(message: GetMessage): string {
 }
 
 /**
+ * Waits (up to 1 s) until the queue holds `count` ready messages again: quorum queues apply returned messages a
+ * few milliseconds after the nack, and a `replay` right after a `list` should find all of them.
+ */
+async function untilReady(model: ChannelModel, options: DeadLetterOptions, queue: string, count: number) {
+  for (let i = 0; i < 50; i++) {
+    if ((await checkQueue(model, options, queue)).messageCount >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
  * `checkQueue` on a throw-away channel: a missing queue closes the channel it was checked on (404), and the caller's
  * channel must survive.
  */
@@ -342,12 +354,27 @@ async function withChannel<T, Confirm extends boolean>(
       await channel.close();
       return result;
     } catch (error) {
+      await returnUnacked(channel);
       if (error instanceof WarrenError) throw error;
       // amqplib's rejection says "channel closed"; the 'error' event has the broker's reason and reply code.
       throw brokerError(channelError ?? error, describeError(channelError ?? error));
     }
   } finally {
     await model.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Puts back what the channel still holds with `basic.nack(requeue)` before closing it. Letting the close return them
+ * would count as a failed delivery on RabbitMQ 4.x quorum queues: after 20 of those (the default delivery limit) the
+ * broker drops a parked message, since a dead-letter queue has no dead-letter exchange of its own.
+ */
+async function returnUnacked(channel: Channel): Promise<void> {
+  try {
+    channel.nackAll(true);
+    await channel.close();
+  } catch {
+    // The channel is already closed (the broker closed it): nothing more can be done from here.
   }
 }
 

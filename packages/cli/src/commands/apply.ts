@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { applyTopology, deriveTopology, loadTopologyFile } from '@warren/topology';
 import { formatApply, json } from '../format';
 import { line, type CliIo } from '../io';
+import { reportWarnings } from '../warnings';
 import { targetOf, withConnectionOptions } from '../target';
 import { runPlan, type PlanFlags } from './plan';
 
@@ -32,6 +33,7 @@ export function registerApply(program: Command, io: CliIo): void {
 async function runApply(file: string, flags: ApplyFlags, io: CliIo): Promise<void> {
   const topology = await loadTopologyFile(file);
   const desired = deriveTopology(topology);
+  reportWarnings(topology, io);
   const result = await applyTopology(desired, targetOf(flags, io, topology.vhost), {
     prunePolicies: flags.prunePolicies ?? false,
   });

@@ -9,6 +9,7 @@ import {
 import { exitWith } from '../errors';
 import { formatPlan, json } from '../format';
 import { line, type CliIo } from '../io';
+import { reportWarnings } from '../warnings';
 import { targetOf, withConnectionOptions, type ConnectionFlags } from '../target';
 
 export interface PlanFlags extends ConnectionFlags {
@@ -39,6 +40,7 @@ export function registerPlan(program: Command, io: CliIo): void {
 export async function runPlan(file: string, flags: PlanFlags, io: CliIo): Promise<void> {
   const topology = await loadTopologyFile(file);
   const desired = deriveTopology(topology);
+  reportWarnings(topology, io);
   const plan = await planTopology(desired, targetOf(flags, io, topology.vhost), {
     prunePolicies: flags.prunePolicies ?? false,
   });

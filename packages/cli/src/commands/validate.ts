@@ -4,9 +4,11 @@ import { exitWith } from '../errors';
 import { json } from '../format';
 import { line, type CliIo } from '../io';
 import { summarise } from '../summary';
+import { reportWarnings } from '../warnings';
 
 interface ValidateFlags {
   readonly json?: boolean;
+  readonly strict?: boolean;
 }
 
 export function registerValidate(program: Command, io: CliIo): void {
@@ -15,18 +17,22 @@ export function registerValidate(program: Command, io: CliIo): void {
     .summary('check a topology file offline (no broker needed)')
     .description(
       'Check a topology file offline: its shape, names, limits and cross-references. Lists every problem with ' +
-        'its path and line. Exit code 0 when valid, 1 otherwise.',
+        'its path and line, then warns about settings RabbitMQ would silently ignore or downgrade. Exit code 0 ' +
+        'when valid (warnings included, unless --strict), 1 otherwise.',
     )
     .argument('<file>', 'topology file (.yaml, .yml, .json, .ts, .js)')
-    .option('--json', 'print the result as JSON (the issues, or a summary of what the file declares)')
+    .option('--json', 'print the result as JSON (the issues, or a summary of what the file declares, and warnings)')
+    .option('--strict', 'exit 1 when there are warnings too')
     .action(async (file: string, flags: ValidateFlags) => validate(file, flags, io));
 }
 
 async function validate(file: string, flags: ValidateFlags, io: CliIo): Promise<void> {
   try {
-    const desired = deriveTopology(await loadTopologyFile(file));
-    const summary = summarise(desired);
-    line(io.stdout, flags.json ? json({ valid: true, file, summary }) : `${file} is valid: ${summary.text}.`);
+    const topology = await loadTopologyFile(file);
+    const summary = summarise(deriveTopology(topology));
+    const warnings = reportWarnings(topology, io);
+    line(io.stdout, flags.json ? json({ valid: true, file, summary, warnings }) : `${file} is valid: ${summary.text}.`);
+    if (flags.strict && warnings.length > 0) exitWith(1);
   } catch (error) {
     if (!(flags.json && error instanceof TopologyValidationError)) throw error;
     line(io.stdout, json({ valid: false, file, issues: error.issues }));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
@@ -32,6 +32,19 @@ function topologyFile(name: string, overrides: Record<string, unknown> = {}): st
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(topology(overrides), null, 2));
   return path;
+}
+
+const escape = (name: string): string => name.replace(/\./g, '\\.');
+
+/** A fresh vhost the guest user may use, deleted (with everything in it) after the file. */
+async function createVhost(): Promise<string> {
+  const vhost = uniqueName('warren-cli-export');
+  const path = broker.management.path('/api/vhosts/{vhost}', vhost);
+  await broker.management.request('PUT', path, {});
+  broker.teardown(() => broker.management.request('DELETE', path));
+  const permissions = broker.management.path('/api/permissions/{vhost}/{user}', vhost, 'guest');
+  await broker.management.request('PUT', permissions, { configure: '.*', write: '.*', read: '.*' });
+  return vhost;
 }
 
 const connection = (): string[] => ['--url', broker.amqpUrl, '--management-url', broker.managementUrl];
@@ -106,6 +119,27 @@ describe('plan and apply', () => {
     expect(apply.stderr).toContain('code TOPOLOGY_DRIFT');
     expect(apply.stderr).not.toMatch(/\n\s+at /);
     expect((await broker.management.queue(queue)).type).toBe('quorum');
+  });
+
+  it('exports the live vhost as a file that apply accepts unchanged', async () => {
+    // A vhost of its own: the shared one changes under the test as other suites create and delete objects.
+    const vhost = await createVhost();
+    const target = [...connection(), '--vhost', vhost];
+    expect((await run(['apply', topologyFile('v1.json'), ...target])).code).toBe(0);
+    const output = join(dir, 'exported.yaml');
+
+    const exported = await run(['export', ...target, '--output', output]);
+
+    expect(exported.code).toBe(0);
+    const yaml = readFileSync(output, 'utf8');
+    expect(yaml).toMatch(new RegExp(`^  ${escape(queue)}:$`, 'm'));
+    expect(yaml).not.toContain(`${queue}.dlq:`); // folded back into its work queue
+    const plan = await run(['plan', output, ...target, '--detailed-exitcode']);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('No changes');
+    const apply = await run(['apply', output, ...target]);
+    expect(apply.stdout).toContain('No changes: the broker already matches');
+    expect((await run(['export', ...target])).stdout).toBe(yaml);
   });
 
   it('reports a vhost that does not exist as an error naming it, exit code 1', async () => {
