@@ -1,3 +1,4 @@
+import { normaliseArguments } from './arguments';
 import type { BindingSpec, DesiredTopology, ExchangeSpec, PolicySpec, QueueSpec, QueueType } from './desired';
 import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from './management';
 import type { LiveTopology } from './live';
@@ -16,7 +17,8 @@ export interface DiffOptions {
 
 /**
  * Compares the desired topology with the live one: the pure heart of `plan` (no I/O, unit-tested).
- * Values are compared as the broker stores them (integers as integers: `'1000'` is not `1000`).
+ * Arguments and policy definitions are compared normalised (`normaliseArguments`: `'1000'` is `1000` for an
+ * integer key), as the broker compares them.
  */
 export function diffTopology(desired: DesiredTopology, live: LiveTopology, options: DiffOptions): TopologyPlan {
   const items: PlanItem[] = [
@@ -192,9 +194,9 @@ function compareArguments(
   wanted: Readonly<Record<string, unknown>>,
   prefix = '',
 ): PropertyDiff[] {
-  const liveArgs = live ?? {};
-  const keys = [...new Set([...Object.keys(liveArgs), ...Object.keys(wanted)])].sort();
-  return keys.flatMap((key) => compare(`${prefix}${key}`, liveArgs[key], wanted[key]));
+  const [liveArgs, wantedArgs] = [normaliseArguments(live ?? {}), normaliseArguments(wanted)];
+  const keys = [...new Set([...Object.keys(liveArgs), ...Object.keys(wantedArgs)])].sort();
+  return keys.flatMap((key) => compare(`${prefix}${key}`, liveArgs[key], wantedArgs[key]));
 }
 
 /** Deep equality on JSON values, key order ignored. */

@@ -1,4 +1,11 @@
-import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue, ManagementClient } from './management';
+import {
+  ManagementApiError,
+  type LiveBinding,
+  type LiveExchange,
+  type LivePolicy,
+  type LiveQueue,
+  type ManagementClient,
+} from './management';
 
 /** The live objects of one vhost, as the management API reports them (default exchange, `amq.*` and default bindings removed). */
 export interface LiveTopology {
@@ -30,7 +37,9 @@ export async function readLiveTopology(management: ManagementClient): Promise<Li
     management.queues(QUEUE_COLUMNS),
     management.bindings(),
     management.policies(),
-  ]);
+  ]).catch((error: unknown) => {
+    throw explain(error, management.vhost);
+  });
   return {
     brokerVersion: overview.rabbitmq_version,
     exchanges: exchanges.filter((e) => e.name !== '' && !e.name.startsWith('amq.')),
@@ -38,4 +47,25 @@ export async function readLiveTopology(management: ManagementClient): Promise<Li
     bindings: bindings.filter((b) => b.source !== ''),
     policies,
   };
+}
+
+/** The management API's answers that have one usual meaning for a whole-vhost read. */
+function explain(error: unknown, vhost: string): unknown {
+  if (!(error instanceof ManagementApiError)) return error;
+  const because = { cause: error };
+  if (error.status === 404)
+    return new ManagementApiError(
+      `The vhost '${vhost}' does not exist on the broker (management API: 404). Create it (rabbitmqctl add_vhost) ` +
+        `or pass the right one (--vhost, or the AMQP URL's path).`,
+      404,
+      because,
+    );
+  if (error.status === 401 || error.status === 403)
+    return new ManagementApiError(
+      `The management API refused the user (HTTP ${error.status}): check the credentials of the URL; the user needs ` +
+        `the 'management' tag to plan and 'policymaker' to apply, and permissions on vhost '${vhost}'.`,
+      error.status,
+      because,
+    );
+  return error;
 }

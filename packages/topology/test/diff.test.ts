@@ -66,10 +66,12 @@ describe('diffTopology', () => {
     ]);
   });
 
-  it('compares integers strictly: a string "1000" is not 1000', () => {
+  it('compares normalised arguments: "1000" is 1000 for an integer key, not for an unknown one', () => {
     const live = liveOf();
     (live.queues[1] as LiveQueue).arguments['x-message-ttl'] = '1000';
-    expect(item(live, tier!.name)?.action).toBe('drift');
+    expect(item(live, tier!.name)?.action).toBe('unchanged');
+    (live.queues[1] as LiveQueue).arguments['x-custom'] = '1000';
+    expect(item(live, tier!.name)?.differences).toEqual([{ property: 'x-custom', live: '1000', wanted: undefined }]);
   });
 
   it('treats a classic queue declared without x-queue-type as classic', () => {

@@ -263,6 +263,18 @@ describe('applyTopology', () => {
     expect(await liveQueue(`${run}-invalid`)).toBeUndefined();
   });
 
+  it('reports a missing vhost and refused credentials, without printing the password', async () => {
+    const desired = derive({ queues: {} });
+    const missing = await planTopology(desired, { amqpUrl, vhost: `${run}-nope` }).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 'MANAGEMENT_API_ERROR', status: 404 });
+    expect((missing as Error).message).toContain(`vhost '${run}-nope' does not exist`);
+    const url = new URL(splitUrls(amqpUrl)[0] as string);
+    url.password = 'not-the-password-s3cret';
+    const refused = await applyTopology(desired, { amqpUrl: url.toString() }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'MANAGEMENT_API_ERROR', status: 401 });
+    expect((refused as Error).message).not.toContain('s3cret');
+  });
+
   it('deleteTopology removes every declared object and policy, and is idempotent', async () => {
     const queue = `${run}-delete`;
     const desired = derive({ queues: { [queue]: { type: 'quorum', retry: { delays: ['1s'] } } } });
