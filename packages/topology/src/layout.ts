@@ -1,5 +1,6 @@
 import { layoutOf } from './derive';
 import type { DesiredTopology, WorkQueueLayout } from './desired';
+import { suggestion } from './did-you-mean';
 import { WarrenError } from './errors';
 import type { Topology } from './schema';
 
@@ -10,7 +11,10 @@ export class UnknownQueueError extends WarrenError {
 
   constructor(queue: string, knownQueues: readonly string[]) {
     const known = knownQueues.length === 0 ? 'the topology has none' : `known: ${knownQueues.join(', ')}`;
-    super('UNKNOWN_QUEUE', `${JSON.stringify(queue)} is not a work queue of the topology (${known})`);
+    super(
+      'UNKNOWN_QUEUE',
+      `${JSON.stringify(queue)} is not a work queue of the topology (${known})${suggestion(queue, knownQueues)}`,
+    );
     this.queue = queue;
     this.knownQueues = knownQueues;
   }

@@ -366,6 +366,12 @@ describe('workQueueLayout', () => {
     }
   });
 
+  it('suggests the closest work queue name', () => {
+    expect(() => workQueueLayout(topology, 'billing.order-creatd')).toThrow(
+      /known: billing.order-created\); did you mean "billing.order-created"\?/,
+    );
+  });
+
   it('does not mistake inherited object properties for queues', () => {
     expect(() => workQueueLayout(topology, 'constructor')).toThrow(UnknownQueueError);
   });
