@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import * as path from 'node:path';
 import { once } from 'node:events';
 
 /** A message a child (service or worker) sends to the demo over IPC. */

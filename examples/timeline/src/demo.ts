@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
+import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBroker, type TestBroker } from '@warren/testing';
 import {
@@ -87,18 +87,17 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
   );
   const load = newLoadCounts(posts.length);
   const loadStarted = Date.now();
-  const ticker = setInterval(() => {
-    void depths.read().then(
-      (d) => say(liveLine(Date.now() - loadStarted, load, workerStats, d)),
-      () => undefined,
-    );
-  }, 1_000);
+  const live = new AbortController();
+  const ticker = printLive(live.signal, async () => {
+    say(liveLine(Date.now() - loadStarted, load, workerStats, await depths.read()));
+  });
   try {
     const { concurrency, waveSize, waveEveryMs } = options;
     await driveLoad({ baseUrl: `http://127.0.0.1:${port}`, posts, concurrency, waveSize, waveEveryMs }, load);
     await drain(options, load, () => workerStats, depths);
   } finally {
-    clearInterval(ticker);
+    live.abort();
+    await ticker;
   }
   say('\nStopping the service and the worker (SIGTERM: each finishes what it holds, then exits)...');
   await stopChild(service);
@@ -138,6 +137,14 @@ async function drain(
     quietSince = quiet ? Math.min(quietSince, Date.now()) : Infinity;
     if (Date.now() - quietSince > QUIET_MS || Date.now() > deadline) return;
     await sleep(250);
+  }
+}
+
+/** Runs `print` about once a second (never two at once: a read can be slow while a wave is in flight). */
+async function printLive(signal: AbortSignal, print: () => Promise<void>): Promise<void> {
+  while (!signal.aborted) {
+    await sleep(1_000, undefined, { signal }).catch(() => undefined);
+    if (!signal.aborted) await print().catch(() => undefined);
   }
 }
 

@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
+import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_NAMESPACE, timelineNames } from './contracts';
 

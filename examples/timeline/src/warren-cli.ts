@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
+import * as path from 'node:path';
 
 /** The built `warren` CLI of this repository (what `npx warren` runs). */
 export function warrenBin(): string {
