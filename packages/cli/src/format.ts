@@ -43,13 +43,18 @@ function detail(item: PlanItem): string {
   return '';
 }
 
+/** Unrelated leftovers in a shared vhost can number hundreds: the plan shows a few, `--json` has them all. */
+const MAX_EXTRA = 10;
+
 /** The whole plan, one object per line, then a summary line. */
 export function formatPlan(plan: TopologyPlan, source: string): string {
   const lines = [`Plan for ${source} against vhost '${plan.vhost}' (RabbitMQ ${plan.brokerVersion}):`, ''];
   lines.push(...plan.items.map((item) => `  ${formatPlanItem(item)}`));
   if (plan.extra.length > 0) {
     lines.push('', 'Live objects related to the file but not in it (left alone):');
-    lines.push(...plan.extra.map((extra) => `  ? ${extra.kind} ${extra.name}`));
+    lines.push(...plan.extra.slice(0, MAX_EXTRA).map((extra) => `  ? ${extra.kind} ${extra.name}`));
+    if (plan.extra.length > MAX_EXTRA)
+      lines.push(`  ... and ${plan.extra.length - MAX_EXTRA} more (--json lists them all)`);
   }
   lines.push('', planSummary(plan));
   return lines.join('\n');

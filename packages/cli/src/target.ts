@@ -26,7 +26,9 @@ export function withConnectionOptions(command: Command): Command {
         "management HTTP API URL (default: the first AMQP URL's host, port 15672 (amqps: 15671), same credentials)",
       ),
     )
-    .addOption(new Option('--vhost <vhost>', "virtual host (default: the AMQP URL's path, else '/')"));
+    .addOption(
+      new Option('--vhost <vhost>', "virtual host (default: the AMQP URL's path, else the file's `vhost`, else '/')"),
+    );
 }
 
 /**

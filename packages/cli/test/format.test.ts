@@ -136,3 +136,12 @@ describe('dead letters', () => {
     );
   });
 });
+
+describe('extra objects', () => {
+  it('shows the first ten and counts the rest', () => {
+    const extra = Array.from({ length: 12 }, (_, i) => ({ kind: 'policy' as const, name: `warren.old-${i}` }));
+    const text = formatPlan({ ...plan([queue('a', 'unchanged')]), extra }, 't.yaml');
+    expect(text).toContain('  ? policy warren.old-9\n  ... and 2 more (--json lists them all)');
+    expect(text).not.toContain('warren.old-10');
+  });
+});

@@ -25,6 +25,7 @@ export function registerDlq(program: Command, io: CliIo): void {
     );
   const list = dlq
     .command('list')
+    .summary('show the parked messages without removing them')
     .description(
       'Show the parked messages of <queue>.dlq without removing them (read with basic.get, then returned to the ' +
         'queue): messageId, reason, error, attempts, first/last failure, original routing key, x-death.',
@@ -38,6 +39,7 @@ export function registerDlq(program: Command, io: CliIo): void {
   });
   const replay = dlq
     .command('replay')
+    .summary('move parked messages back to the work queue, with fresh retries')
     .description(
       "Move messages from <queue>.dlq back to <queue>, with a fresh set of retries (Warren's attempt and failure " +
         'headers removed, messageId kept). Each message is acked in the dead-letter queue only after the broker ' +
@@ -58,6 +60,7 @@ export function registerDlq(program: Command, io: CliIo): void {
   });
   const purge = dlq
     .command('purge')
+    .summary('delete the parked messages (requires --yes)')
     .description('Delete every parked message of <queue>.dlq. Irreversible: requires --yes.')
     .argument('<queue>', 'the work queue (not the .dlq)')
     .option('--yes', 'confirm the deletion')
