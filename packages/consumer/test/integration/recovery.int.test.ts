@@ -1,5 +1,5 @@
 import { startFaultProxy, uniqueName, useBroker, type FaultProxy } from '@warren/testing';
-import { until, useConsumerFixtures } from './helpers';
+import { sleep, until, useConsumerFixtures } from './helpers';
 
 const broker = useBroker();
 const fx = useConsumerFixtures(broker);
@@ -52,5 +52,27 @@ describe('recovery', () => {
     await fx.declare({ queues: { [queue]: {} } });
     await fx.publish('', queue, {}, { messageId: 'back' });
     await until('the message in the re-created queue', () => received.includes('back'));
+  });
+
+  it('parks a message that keeps killing its worker in the dead-letter queue (quorum delivery-limit)', async () => {
+    const queue = uniqueName('con-poison');
+    const topology = await fx.declare({ queues: { [queue]: { type: 'quorum', limits: { deliveryLimit: 2 } } } });
+    proxy = await startFaultProxy({ target: broker.amqpUrl });
+    const crashing = proxy;
+    const consumer = fx.consumer(topology, { urls: proxy.url });
+    let deliveries = 0;
+    // The "crash": the connection dies while the handler runs, every time, before anything is settled.
+    consumer.on('delivered', () => {
+      deliveries++;
+      setTimeout(() => crashing.cut(), 50);
+    });
+    await consumer.consume(queue, (_payload, ctx) => sleep(60_000, ctx.signal));
+    await fx.publish('', queue, { poison: true }, { messageId: 'poison' });
+    await until('the broker to dead-letter the message', async () => (await fx.depth(`${queue}.dlq`)) === 1, 30_000);
+    expect(deliveries).toBe(3);
+    expect(consumer.stats().acked).toBe(0);
+    const [parked] = await fx.drain(`${queue}.dlq`);
+    expect(parked!.properties.messageId).toBe('poison');
+    expect(await fx.depth(queue)).toBe(0);
   });
 });
