@@ -140,6 +140,7 @@ describe('plan and apply', () => {
     const apply = await run(['apply', output, ...target]);
     expect(apply.stdout).toContain('No changes: the broker already matches');
     expect((await run(['export', ...target])).stdout).toBe(yaml);
+    expect((await run(['dlq', 'list', queue, ...target])).stdout).toBe(`${queue}.dlq is empty.\n`);
   });
 
   it('reports a vhost that does not exist as an error naming it, exit code 1', async () => {
@@ -209,5 +210,69 @@ describe('dlq', () => {
     expect(code).toBe(1);
     expect(stderr).toContain(`Queue '${queue}.nope.dlq' does not exist`);
     expect(stderr).toContain('code QUEUE_NOT_FOUND, reply code 404');
+  });
+});
+
+describe('connection errors', () => {
+  const wrongPassword = (url: string): string => url.replace(/\/\/([^:@/]+):[^@]*@/, '//$1:wrong-s3cret@');
+
+  it('reports a refused login to the management API without the password', async () => {
+    const { code, stderr } = await run([
+      'plan',
+      topologyFile('v1.json'),
+      '--url',
+      wrongPassword(broker.amqpUrl),
+      '--management-url',
+      wrongPassword(broker.managementUrl),
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/code MANAGEMENT_API_ERROR, HTTP 401/);
+    expect(stderr).not.toContain('wrong-s3cret');
+  });
+
+  it('reports a refused AMQP login with its reply code, without the password', async () => {
+    const { code, stderr } = await run(['dlq', 'list', queue, '--url', wrongPassword(broker.amqpUrl)]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('(403 ACCESS_REFUSED)');
+    expect(stderr).toContain('code ACCESS_REFUSED, reply code 403');
+    expect(stderr).not.toContain('wrong-s3cret');
+  });
+
+  it('tries the next URL of a cluster list when a node does not answer', async () => {
+    const { code, stdout } = await run(['dlq', 'list', queue, '--url', `amqp://127.0.0.1:1,${broker.amqpUrl}`]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`${queue}.dlq`);
+  });
+});
+
+describe('broker refusals', () => {
+  it('names the object the broker refused to declare, with the reply code', async () => {
+    const vhost = await createVhost();
+    const user = uniqueName('warren-cli-readonly');
+    const password = 'ro-s3cret';
+    const userPath = broker.management.path('/api/users/{user}', user);
+    // policymaker: it may set Warren's policies; configure '^$': it may not declare anything.
+    await broker.management.request('PUT', userPath, { password, tags: 'policymaker' });
+    broker.teardown(() => broker.management.request('DELETE', userPath));
+    const permissions = broker.management.path('/api/permissions/{vhost}/{user}', vhost, user);
+    await broker.management.request('PUT', permissions, { configure: '^$', write: '.*', read: '.*' });
+    const as = (url: string): string => url.replace(/\/\/[^@/]*@/, `//${user}:${password}@`);
+
+    const { code, stderr } = await run([
+      'apply',
+      topologyFile('v1.json'),
+      '--url',
+      as(broker.amqpUrl),
+      '--management-url',
+      as(broker.managementUrl),
+      '--vhost',
+      vhost,
+    ]);
+
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^error: .*(exchange|queue) '/m);
+    expect(stderr).toContain('ACCESS_REFUSED');
+    expect(stderr).toMatch(/reply code 403/);
+    expect(stderr).not.toContain(password);
   });
 });
