@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { GenericContainer, Wait, getContainerRuntimeClient } from 'testcontainers';
 import type { TestBroker } from './startBroker';
 
@@ -7,11 +8,24 @@ export const DEFAULT_RABBITMQ_IMAGE = 'rabbitmq:4-management';
 /**
  * Starts a RabbitMQ container and waits until its listeners accept connections. The readiness check is a command,
  * not a log line: Debian's packaged start script logs to files, the official image to stdout; the command works
- * for both.
+ * for both. The host ports keep the management API at the AMQP port + 10000, so code that derives one from the
+ * other (`managementUrlFor`) works against the container too.
  */
 export async function startRabbitContainer(image: string): Promise<TestBroker> {
+  for (let attempt = 1; ; attempt += 1) {
+    const amqpPort = await freePortPair();
+    try {
+      return await start(image, amqpPort);
+    } catch (error) {
+      // Another process may have taken a port between the check and the bind: pick another pair.
+      if (attempt >= 3 || !/port|address already in use|bind/i.test(String(error))) throw error;
+    }
+  }
+}
+
+async function start(image: string, amqpPort: number): Promise<TestBroker> {
   const container = await new GenericContainer(image)
-    .withExposedPorts(5672, 15672)
+    .withExposedPorts({ container: 5672, host: amqpPort }, { container: 15672, host: amqpPort + 10_000 })
     .withWaitStrategy(Wait.forSuccessfulCommand('rabbitmq-diagnostics -q check_port_connectivity'))
     .withStartupTimeout(120_000)
     .start();
@@ -25,6 +39,22 @@ export async function startRabbitContainer(image: string): Promise<TestBroker> {
       await container.stop({ timeout: 5_000 });
     },
   };
+}
+
+/** A free port P (20000–49999) whose P + 10000 is free too. */
+async function freePortPair(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    if ((await isFree(port)) && (await isFree(port + 10_000))) return port;
+  }
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
 }
 
 /** Whether testcontainers finds a Docker (or compatible) engine. */
