@@ -118,8 +118,8 @@ const FAILURE_HEADERS: readonly string[] = [
 
 /**
  * Reads up to `limit` messages of `q.dlq` without removing them: they are fetched with `basic.get` (not acked)
- * and returned with `basic.nack(requeue)` before the channel closes. `nack` rather than `reject`, because
- * RabbitMQ 4.3's quorum queues count a `reject` against the delivery limit and a `nack` not.
+ * and returned with `basic.nack(requeue)` before the channel closes. A `nack`, because RabbitMQ 4.3's quorum queues
+ * count a `reject` or a channel close against the delivery limit (20 by default) and a `nack` not.
  */
 export async function listDeadLetters(queue: string, options: ListDeadLettersOptions): Promise<DeadLetterListing> {
   const deadLetterQueue = deadLetterQueueName(queue);
@@ -148,11 +148,12 @@ export async function replayDeadLetters(queue: string, options: ReplayDeadLetter
   const deadLetterQueue = deadLetterQueueName(queue);
   return withChannel(options, true, async (channel, model) => {
     await checkQueue(model, options, queue);
-    await checkQueue(model, options, deadLetterQueue, queue);
+    // Only what is parked now: a consumer that dead-letters a replayed message at once must not make this loop forever.
+    const parked = (await checkQueue(model, options, deadLetterQueue, queue)).messageCount;
     const limit = options.limit ?? Infinity;
     let moved = 0;
     let skipped = 0;
-    while (moved < limit) {
+    while (moved < limit && moved + skipped < parked) {
       const message = await channel.get(deadLetterQueue, { noAck: false });
       if (message === false) break;
       // Held unacked until the end, so the loop does not fetch it again; the nack below puts it back.
@@ -179,9 +180,13 @@ export async function purgeDeadLetters(queue: string, options: DeadLetterOptions
   });
 }
 
-/** The properties a replayed message is published with: the original ones, failure headers removed. */
+/**
+ * The properties a replayed message is published with: the original ones, minus the failure headers, the
+ * `expiration` (it may be why the message died) and the `userId` (the broker checks it against the replaying
+ * user and would refuse the publish).
+ */
 export function replayProperties(message: Pick<GetMessage, 'properties'>): Options.Publish {
-  const { headers, expiration: _expiration, clusterId: _clusterId, ...rest } = message.properties;
+  const { headers, expiration: _expiration, clusterId: _clusterId, userId: _userId, ...rest } = message.properties;
   const kept = Object.fromEntries(Object.entries(headers ?? {}).filter(([key]) => !FAILURE_HEADERS.includes(key)));
   const defined = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
   return { ...defined, headers: kept, mandatory: true };

@@ -88,13 +88,14 @@ describe('describeParked', () => {
 });
 
 describe('replayProperties', () => {
-  it('keeps messageId and the payload properties, drops failure headers and expiration, publishes mandatory', () => {
+  it('keeps messageId and the payload properties, drops failure headers, expiration and userId, publishes mandatory', () => {
     const properties = replayProperties(
       message({
         messageId: 'm-1',
         contentType: 'application/json',
         deliveryMode: 2,
         expiration: '1000',
+        userId: 'publisher',
         headers: {
           [HEADERS.attempt]: 4,
           [HEADERS.error]: 'boom',

@@ -27,12 +27,15 @@ afterAll(async () => {
 });
 
 /** A work queue `q` with `q.dlx` → `q.dlq`, as `apply` lays it out. */
-async function layout(type: 'quorum' | 'classic'): Promise<string> {
+async function layout(type: 'quorum' | 'classic', workArguments: Record<string, unknown> = {}): Promise<string> {
   const queue = unique(`dl-${type}`);
   const dlx = deadLetterExchangeName(queue);
   const args = { 'x-queue-type': type };
   await channel.assertExchange(dlx, 'fanout', { durable: true });
-  await channel.assertQueue(queue, { durable: true, arguments: { ...args, 'x-dead-letter-exchange': dlx } });
+  await channel.assertQueue(queue, {
+    durable: true,
+    arguments: { ...args, ...workArguments, 'x-dead-letter-exchange': dlx },
+  });
   await channel.assertQueue(deadLetterQueueName(queue), { durable: true, arguments: args });
   await channel.bindQueue(deadLetterQueueName(queue), dlx, '');
   created.push(queue, deadLetterQueueName(queue));
@@ -167,6 +170,16 @@ it('lists a quorum dead-letter queue many times without losing a message to the 
   for (let i = 0; i < 25; i++) await listDeadLetters(queue, { amqpUrl });
 
   expect(await settled(deadLetterQueueName(queue), 1)).toBe(1);
+});
+
+it('replays only what was parked when it started, even when the work queue dead-letters at once', async () => {
+  // TTL 0: every replayed message expires on arrival and is parked again; an unbounded replay would never end.
+  const queue = await layout('classic', { 'x-message-ttl': 0 });
+  await park(queue, 'a', 'handler-error');
+  await park(queue, 'b', 'handler-error');
+
+  expect(await replayDeadLetters(queue, { amqpUrl })).toMatchObject({ moved: 2, skipped: 0 });
+  expect(await settled(deadLetterQueueName(queue), 2)).toBe(2);
 });
 
 it('refuses to replay into a missing work queue and keeps the parked messages', async () => {
