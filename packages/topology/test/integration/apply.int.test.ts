@@ -19,9 +19,11 @@ import { managementUrlFor, splitUrls } from '../../src/url';
 import { TopologyValidationError } from '../../src/validation-error';
 
 // @warren/testing depends on this package, so this file talks to the broker directly (AMQP_URL or the local one).
+// The jest global setup of @warren/testing sets both (a container's management port is not AMQP + 10000).
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const target = { amqpUrl };
-const management = new ManagementClient(managementUrlFor(splitUrls(amqpUrl)[0] as string));
+const managementUrl = process.env.AMQP_MANAGEMENT_URL ?? managementUrlFor(splitUrls(amqpUrl)[0] as string);
+const target = { amqpUrl, managementUrl };
+const management = new ManagementClient(managementUrl);
 const run = `warren-it-${randomBytes(3).toString('hex')}`;
 const cleanup: DesiredTopology[] = [];
 jest.setTimeout(60_000);
@@ -210,7 +212,7 @@ describe('applyTopology', () => {
     const desired = derive({ queues: { [queue]: { type: 'classic', deadLetter: false } } });
     // Created behind the plan's back (between plan and declare): the broker's 406 is what apply then sees.
     await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic', 'x-max-priority': 5 } });
-    const model = await openAmqp([amqpUrl]);
+    const model = await openAmqp(splitUrls(amqpUrl));
     const error = await runTasks(model, [declareQueue(desired.queues[0]!)])
       .catch((e: unknown) => e)
       .finally(() => model.close());
@@ -265,12 +267,14 @@ describe('applyTopology', () => {
 
   it('reports a missing vhost and refused credentials, without printing the password', async () => {
     const desired = derive({ queues: {} });
-    const missing = await planTopology(desired, { amqpUrl, vhost: `${run}-nope` }).catch((e: unknown) => e);
+    const missing = await planTopology(desired, { ...target, vhost: `${run}-nope` }).catch((e: unknown) => e);
     expect(missing).toMatchObject({ code: 'MANAGEMENT_API_ERROR', status: 404 });
     expect((missing as Error).message).toContain(`vhost '${run}-nope' does not exist`);
-    const url = new URL(splitUrls(amqpUrl)[0] as string);
-    url.password = 'not-the-password-s3cret';
-    const refused = await applyTopology(desired, { amqpUrl: url.toString() }).catch((e: unknown) => e);
+    const withWrongPassword = (text: string) => Object.assign(new URL(text), { password: 'not-the-password-s3cret' });
+    const refused = await applyTopology(desired, {
+      amqpUrl: withWrongPassword(splitUrls(amqpUrl)[0] as string).toString(),
+      managementUrl: withWrongPassword(managementUrl).toString(),
+    }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'MANAGEMENT_API_ERROR', status: 401 });
     expect((refused as Error).message).not.toContain('s3cret');
   });
