@@ -68,16 +68,18 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
     TIMELINE_NAMESPACE: options.namespace,
     TIMELINE_TOPOLOGY: file,
   };
+  // Both at once: starting a Node process and connecting takes a few seconds on a busy machine.
   const worker = startChild('worker-main', env);
-  running.children.push(worker);
+  const service = startChild('service-main', { ...env, PORT: '0' });
+  running.children.push(worker, service);
   let workerStats = NO_STATS;
   worker.on('message', (message: ChildMessage) => {
     if (message.type === 'stats') workerStats = message.stats;
   });
-  await waitForMessage(worker, 'ready', 30_000);
-  const service = startChild('service-main', { ...env, PORT: '0' });
-  running.children.push(service);
-  const { port } = await waitForMessage(service, 'listening', 30_000);
+  const [, { port }] = await Promise.all([
+    waitForMessage(worker, 'ready', 60_000),
+    waitForMessage(service, 'listening', 60_000),
+  ]);
   say(`Service on http://localhost:${port} (POST /posts, GET /health); worker consuming ${names.queue}.`);
 
   const posts = samplePosts(randomBytes(4).toString('hex'), options.requests);

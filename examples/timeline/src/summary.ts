@@ -103,9 +103,10 @@ export function finalTable(summary: DemoSummary): string {
     ['waiting in a tier to re-enter the work queue (see README)', summary.returning],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
+  const duplicates = summary.duplicates > 0 ? ` - ${summary.duplicates} duplicate(s) (same messageId)` : '';
   const check =
     `${summary.accepted} accepted ${summary.balanced ? '=' : '≠'} ${summary.processed} processed + ` +
-    `${summary.deadLettered} dead-lettered + ${summary.stillQueued} still queued`;
+    `${summary.deadLettered} dead-lettered + ${summary.stillQueued} still queued${duplicates}`;
   return [
     `Timeline demo finished in ${(summary.durationMs / 1000).toFixed(1)} s against ${summary.broker}`,
     '',
