@@ -58,6 +58,8 @@ async function main(): Promise<void> {
     await timed('plan', () => planTopology(desired, target));
   } finally {
     await timed('delete', () => deleteTopology(desired, target));
+    const left = (await planTopology(desired, target)).items.filter((item) => item.action !== 'create');
+    if (left.length > 0) console.log(`  left behind: ${left.map((item) => `${item.kind} ${item.name}`).join(', ')}`);
   }
 }
 
