@@ -158,6 +158,33 @@ async function backlogRss(model: ChannelModel, topology: DesiredTopology, queue:
   };
 }
 
+/** Interleaved rounds (the order alternates) of raw amqplib and Warren on the same pre-filled queue. */
+async function compare(model: ChannelModel, desired: DesiredTopology, queue: string, rounds: number, messages: number) {
+  const raw: DrainResult[] = [];
+  const warren: DrainResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? (['raw', 'warren'] as const) : (['warren', 'raw'] as const);
+    for (const which of order) {
+      await fill(model, queue, messages);
+      if (which === 'raw') raw.push(await drainRaw(model, queue, messages));
+      else warren.push(await drainWarren(desired, queue, messages));
+    }
+  }
+  const summary = (results: DrainResult[]) => ({
+    medianMsgsPerSecond: Math.round(median(results.map((r) => r.messagesPerSecond))),
+    medianCpuMicrosPerMessage: +median(results.map((r) => r.cpuMicrosPerMessage)).toFixed(1),
+    runs: results.map((r) => `${Math.round(r.messagesPerSecond)} msg/s, ${r.cpuMicrosPerMessage.toFixed(1)} µs`),
+  });
+  const ratio = median(warren.map((r) => r.messagesPerSecond)) / median(raw.map((r) => r.messagesPerSecond));
+  return {
+    messages,
+    rounds,
+    rawAmqplib: summary(raw),
+    warrenConsumer: summary(warren),
+    throughputRatio: +ratio.toFixed(2),
+  };
+}
+
 export async function benchConsume(): Promise<void> {
   const rounds = env('BENCH_ROUNDS', 5);
   const messages = env('BENCH_MESSAGES', 50_000);
@@ -170,38 +197,17 @@ export async function benchConsume(): Promise<void> {
   const model = await connect(url);
   model.on('error', () => undefined);
   try {
-    const raw: DrainResult[] = [];
-    const warren: DrainResult[] = [];
-    for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? (['raw', 'warren'] as const) : (['warren', 'raw'] as const);
-      for (const which of order) {
-        await fill(model, queue, messages);
-        if (which === 'raw') raw.push(await drainRaw(model, queue, messages));
-        else warren.push(await drainWarren(desired, queue, messages));
-      }
-    }
-    await fill(model, queue, retryMessages);
-    const retry = await drainWarren(desired, queue, retryMessages, true);
-    const summary = (results: DrainResult[]) => ({
-      medianMsgsPerSecond: Math.round(median(results.map((r) => r.messagesPerSecond))),
-      medianCpuMicrosPerMessage: +median(results.map((r) => r.cpuMicrosPerMessage)).toFixed(1),
-      runs: results.map((r) => `${Math.round(r.messagesPerSecond)} msg/s, ${r.cpuMicrosPerMessage.toFixed(1)} µs`),
-    });
-    const report: Record<string, unknown> = {
-      queueType: type,
-      messages,
-      rounds,
-      rawAmqplib: summary(raw),
-      warrenConsumer: summary(warren),
-      throughputRatio: +(
-        median(warren.map((r) => r.messagesPerSecond)) / median(raw.map((r) => r.messagesPerSecond))
-      ).toFixed(2),
-      retryPathEveryMessageFailsOnce: {
+    const report: Record<string, unknown> = { queueType: type };
+    if (rounds > 0) Object.assign(report, await compare(model, desired, queue, rounds, messages));
+    if (retryMessages > 0) {
+      await fill(model, queue, retryMessages);
+      const retry = await drainWarren(desired, queue, retryMessages, true);
+      report.retryPathEveryMessageFailsOnce = {
         messages: retryMessages,
         msgsPerSecond: Math.round(retry.messagesPerSecond),
         cpuMicrosPerMessage: +retry.cpuMicrosPerMessage.toFixed(1),
-      },
-    };
+      };
+    }
     if (backlog > 0) report.backlogDrain = await backlogRss(model, desired, queue, backlog);
     console.log(JSON.stringify({ consume: report }, null, 2));
   } finally {

@@ -167,7 +167,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     const subscriptions = this.subscriptions;
     const deadline = Date.now() + timeoutMs;
     // Every broker round trip is bounded: on a dead or black-holed connection it would wait for the heartbeat.
-    await bounded(Promise.all(subscriptions.map((s) => s.stopIntake())), BROKER_OP_TIMEOUT_MS);
+    await bounded(Promise.all(subscriptions.map((s) => s.stopIntake(this.fatal))), BROKER_OP_TIMEOUT_MS);
     await bounded(Promise.all(subscriptions.map((s) => s.idle())), deadline - Date.now());
     await bounded(Promise.all(subscriptions.map((s) => s.abortAndClose())), BROKER_OP_TIMEOUT_MS);
     await bounded(this.manager.close(), BROKER_OP_TIMEOUT_MS);

@@ -127,10 +127,10 @@ export class Subscription {
   }
 
   /** First step of `close()`: no new deliveries, no reopening. */
-  async stopIntake(): Promise<void> {
+  async stopIntake(reason?: Error): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.failReady(new ConsumerError('CONSUMER_CLOSED', `The consumer of '${this.queue}' was closed.`));
+    this.failReady(reason ?? new ConsumerError('CONSUMER_CLOSED', `The consumer of '${this.queue}' was closed.`));
     await this.cancelConsumer();
   }
 

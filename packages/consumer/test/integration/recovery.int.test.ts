@@ -75,4 +75,17 @@ describe('recovery', () => {
     expect(parked!.properties.messageId).toBe('poison');
     expect(await fx.depth(queue)).toBe(0);
   });
+
+  it('stops with ACCESS_REFUSED on a wrong password, rejecting consume() and keeping the password out', async () => {
+    const queue = uniqueName('con-denied');
+    const topology = await fx.declare({ queues: { [queue]: {} } });
+    const url = new URL(broker.amqpUrl);
+    url.password = 'not-the-password';
+    const consumer = fx.consumer(topology, { urls: url.toString() });
+    const failed = new Promise((resolve) => consumer.once('failed', resolve));
+    const error = await consumer.consume(queue, () => undefined).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ACCESS_REFUSED', replyCode: 403 });
+    expect(await failed).toBe(error);
+    expect((error as Error).message).not.toContain('not-the-password');
+  });
 });
