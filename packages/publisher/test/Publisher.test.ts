@@ -65,6 +65,12 @@ describe('publish', () => {
     await expect(result).resolves.toEqual({ messageId: 'm-1' });
   });
 
+  it('fails with VALIDATION_FAILED when a raw body cannot be encoded as JSON', async () => {
+    const { publisher } = fakePublisher();
+    await expect(publisher.publishRaw('x', 'k', { n: 1n })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(publisher.bufferSize.messages).toBe(0);
+  });
+
   it('buffers while connecting and sends on connect', async () => {
     const { publisher, manager } = fakePublisher();
     const results = [1, 2, 3].map((n) => publisher.publishRaw('x', 'k', { n }));
