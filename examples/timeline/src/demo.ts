@@ -102,8 +102,13 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
     await ticker;
   }
   say('\nStopping the service and the worker (SIGTERM: each finishes what it holds, then exits)...');
-  await stopChild(service);
-  await stopChild(worker);
+  for (const [name, child] of [
+    ['service', service],
+    ['worker', worker],
+  ] as const) {
+    const code = await stopChild(child);
+    if (code !== 0) say(`The ${name} did not shut down cleanly (exit code ${code}).`);
+  }
   // Tier messages refused by the full work queue are visible only in the management API, seconds later: wait for it
   // only when some accepted posts are unaccounted for.
   const now = await depths.read();
@@ -163,12 +168,15 @@ async function findBroker(say: (line: string) => void): Promise<TestBroker> {
     say(`Broker: ${where}`);
     return broker;
   } catch (error) {
-    throw new Error(`${describeError(error)}\n\n${HOW_TO_GET_A_BROKER}`);
+    throw new NoBrokerError(describeError(error), { cause: error });
   }
 }
 
+/** No broker answers and none could be started: the demo says how to get one. */
+class NoBrokerError extends Error {}
+
 const HOW_TO_GET_A_BROKER = `The demo needs RabbitMQ (3.10 or later, with the management plugin). Either:
-  - run one with Docker:  docker compose -f docker/compose.yml up -d rabbitmq
+  - run one with Docker:  docker compose -f docker/compose.yml up -d --wait rabbitmq
     (or: docker run -d --name rabbitmq -p 5672:5672 -p 15672:15672 rabbitmq:4-management)
   - or point the demo at yours:  AMQP_URL=amqp://user:pass@host:5672 npm run demo
     (the management API is expected on the AMQP port + 10000; set AMQP_MANAGEMENT_URL otherwise)`;
@@ -210,6 +218,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`\nThe demo failed: ${describeError(error)}\n`);
+    if (error instanceof NoBrokerError) process.stderr.write(`\n${HOW_TO_GET_A_BROKER}\n`);
     process.exit(1);
   },
 );
