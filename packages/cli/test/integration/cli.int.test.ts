@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
-import { deleteTopology, deriveTopology, HEADERS, parseTopology } from '@warren/topology';
+import { HEADERS, ManagementClient } from '@warren/topology';
 import { uniqueName, useBroker } from '@warren/testing';
 import { run } from '../run';
 
@@ -38,22 +38,31 @@ const escape = (name: string): string => name.replace(/\./g, '\\.');
 
 /** A fresh vhost the guest user may use, deleted (with everything in it) after the file. */
 async function createVhost(): Promise<string> {
-  const vhost = uniqueName('warren-cli-export');
-  const path = broker.management.path('/api/vhosts/{vhost}', vhost);
+  const name = uniqueName('warren-cli');
+  const path = broker.management.path('/api/vhosts/{vhost}', name);
   await broker.management.request('PUT', path, {});
   broker.teardown(() => broker.management.request('DELETE', path));
-  const permissions = broker.management.path('/api/permissions/{vhost}/{user}', vhost, 'guest');
+  const permissions = broker.management.path('/api/permissions/{vhost}/{user}', name, 'guest');
   await broker.management.request('PUT', permissions, { configure: '.*', write: '.*', read: '.*' });
-  return vhost;
+  return name;
 }
 
-const connection = (): string[] => ['--url', broker.amqpUrl, '--management-url', broker.managementUrl];
-
-afterAll(async () => {
-  const desired = deriveTopology(parseTopology(topology()));
-  await deleteTopology(desired, { amqpUrl: broker.amqpUrl, managementUrl: broker.managementUrl });
-  rmSync(dir, { recursive: true, force: true });
+// The suite works in a vhost of its own: other suites share the default one and change it (policies, leftovers).
+let vhost: string;
+beforeAll(async () => {
+  vhost = await createVhost();
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const connection = (): string[] => [
+  '--url',
+  broker.amqpUrl,
+  '--management-url',
+  broker.managementUrl,
+  '--vhost',
+  vhost,
+];
+const management = (): ManagementClient => new ManagementClient(broker.managementUrl, vhost);
 
 describe('plan and apply', () => {
   it('plans the creation of everything, with exit code 2 under --detailed-exitcode', async () => {
@@ -84,7 +93,7 @@ describe('plan and apply', () => {
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toContain(`+ create queue ${queue} (quorum)`);
     expect(first.stdout).toMatch(/Apply complete: \d+ created/);
-    expect((await broker.management.queue(queue)).type).toBe('quorum');
+    expect((await management().queue(queue)).type).toBe('quorum');
 
     const second = await run(['apply', topologyFile('v1.json'), ...connection()]);
     expect(second).toMatchObject({ code: 0, stderr: '' });
@@ -93,6 +102,15 @@ describe('plan and apply', () => {
     const plan = await run(['plan', topologyFile('v1.json'), ...connection(), '--detailed-exitcode']);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain(`= unchanged queue ${queue}`);
+  });
+
+  it("targets the file's vhost when neither --vhost nor the URL names one", async () => {
+    const path = join(dir, 'with-vhost.json');
+    writeFileSync(path, JSON.stringify({ vhost, ...(topology() as object) }));
+    const target = ['--url', broker.amqpUrl, '--management-url', broker.managementUrl];
+    const { code, stdout } = await run(['plan', path, ...target, '--detailed-exitcode']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`against vhost '${vhost}'`);
   });
 
   it('shows a policy update with --dry-run exactly as plan does, and changes nothing', async () => {
@@ -118,13 +136,12 @@ describe('plan and apply', () => {
     expect(apply.stderr).toContain('Refusing to apply');
     expect(apply.stderr).toContain('code TOPOLOGY_DRIFT');
     expect(apply.stderr).not.toMatch(/\n\s+at /);
-    expect((await broker.management.queue(queue)).type).toBe('quorum');
+    expect((await management().queue(queue)).type).toBe('quorum');
   });
 
   it('exports the live vhost as a file that apply accepts unchanged', async () => {
-    // A vhost of its own: the shared one changes under the test as other suites create and delete objects.
-    const vhost = await createVhost();
-    const target = [...connection(), '--vhost', vhost];
+    // A vhost of its own, holding exactly what the file declares.
+    const target = [...connection(), '--vhost', await createVhost()];
     expect((await run(['apply', topologyFile('v1.json'), ...target])).code).toBe(0);
     const output = join(dir, 'exported.yaml');
 
@@ -144,10 +161,10 @@ describe('plan and apply', () => {
   });
 
   it('reports a vhost that does not exist as an error naming it, exit code 1', async () => {
-    const vhost = uniqueName('no-such-vhost');
-    const { code, stderr } = await run(['plan', topologyFile('v1.json'), ...connection(), '--vhost', vhost]);
+    const missing = uniqueName('no-such-vhost');
+    const { code, stderr } = await run(['plan', topologyFile('v1.json'), ...connection(), '--vhost', missing]);
     expect(code).toBe(1);
-    expect(stderr).toContain(encodeURIComponent(vhost));
+    expect(stderr).toContain(encodeURIComponent(missing));
     expect(stderr).toMatch(/code MANAGEMENT_API_ERROR, HTTP 404/);
   });
 });
@@ -155,7 +172,9 @@ describe('plan and apply', () => {
 describe('dlq', () => {
   beforeAll(async () => {
     await run(['apply', topologyFile('v1.json'), ...connection()]);
-    const amqp = await connect(broker.amqpUrl);
+    const url = new URL(broker.amqpUrl);
+    url.pathname = `/${encodeURIComponent(vhost)}`;
+    const amqp = await connect(url.toString());
     const channel = await amqp.createConfirmChannel();
     for (const [id, reason] of [
       ['m-1', 'handler-error'],
@@ -231,7 +250,15 @@ describe('connection errors', () => {
   });
 
   it('reports a refused AMQP login with its reply code, without the password', async () => {
-    const { code, stderr } = await run(['dlq', 'list', queue, '--url', wrongPassword(broker.amqpUrl)]);
+    const { code, stderr } = await run([
+      'dlq',
+      'list',
+      queue,
+      '--url',
+      wrongPassword(broker.amqpUrl),
+      '--vhost',
+      vhost,
+    ]);
     expect(code).toBe(1);
     expect(stderr).toContain('(403 ACCESS_REFUSED)');
     expect(stderr).toContain('code ACCESS_REFUSED, reply code 403');
@@ -239,7 +266,8 @@ describe('connection errors', () => {
   });
 
   it('tries the next URL of a cluster list when a node does not answer', async () => {
-    const { code, stdout } = await run(['dlq', 'list', queue, '--url', `amqp://127.0.0.1:1,${broker.amqpUrl}`]);
+    const urls = `amqp://127.0.0.1:1,${broker.amqpUrl}`;
+    const { code, stdout } = await run(['dlq', 'list', queue, '--url', urls, '--vhost', vhost]);
     expect(code).toBe(0);
     expect(stdout).toContain(`${queue}.dlq`);
   });
@@ -247,14 +275,14 @@ describe('connection errors', () => {
 
 describe('broker refusals', () => {
   it('names the object the broker refused to declare, with the reply code', async () => {
-    const vhost = await createVhost();
+    const ownVhost = await createVhost();
     const user = uniqueName('warren-cli-readonly');
     const password = 'ro-s3cret';
     const userPath = broker.management.path('/api/users/{user}', user);
     // policymaker: it may set Warren's policies; configure '^$': it may not declare anything.
     await broker.management.request('PUT', userPath, { password, tags: 'policymaker' });
     broker.teardown(() => broker.management.request('DELETE', userPath));
-    const permissions = broker.management.path('/api/permissions/{vhost}/{user}', vhost, user);
+    const permissions = broker.management.path('/api/permissions/{vhost}/{user}', ownVhost, user);
     await broker.management.request('PUT', permissions, { configure: '^$', write: '.*', read: '.*' });
     const as = (url: string): string => url.replace(/\/\/[^@/]*@/, `//${user}:${password}@`);
 
@@ -266,7 +294,7 @@ describe('broker refusals', () => {
       '--management-url',
       as(broker.managementUrl),
       '--vhost',
-      vhost,
+      ownVhost,
     ]);
 
     expect(code).toBe(1);
