@@ -71,9 +71,12 @@ async function publish(queue: string, count: number): Promise<void> {
 
 describe('applyTopology', () => {
   it('creates the whole derived topology, then a second apply changes nothing', async () => {
-    const [orders, billing, audit] = [`${run}-orders`, `${run}-billing`, `${run}-audit`];
+    const [orders, everything, billing, audit] = [`${run}-orders`, `${run}-all`, `${run}-billing`, `${run}-audit`];
     const desired = derive({
-      exchanges: { [orders]: { type: 'topic' } },
+      exchanges: {
+        [orders]: { type: 'topic' },
+        [everything]: { type: 'fanout', bindings: [{ exchange: orders, routingKey: '#' }] }, // exchange-to-exchange
+      },
       queues: {
         [billing]: {
           type: 'quorum',
@@ -81,10 +84,11 @@ describe('applyTopology', () => {
           retry: { delays: ['1s', '10s', '1m'] },
           limits: { maxLength: 1000 },
         },
-        [audit]: { type: 'classic', bindings: [{ exchange: orders, routingKey: '#' }], retry: { delays: [250] } },
+        [audit]: { type: 'classic', bindings: [{ exchange: everything }], retry: { delays: [250] } },
       },
     });
     expect(desired.queues).toHaveLength(8); // billing: work, 3 tiers, dlq; audit: work, 1 tier, dlq
+    expect(desired.bindings.filter((b) => b.destinationType === 'exchange')).toHaveLength(1);
 
     const first = await applyTopology(desired, target);
     expect(first.changed).toBe(true);
@@ -104,7 +108,12 @@ describe('applyTopology', () => {
     const bindings = await management.bindings();
     for (const spec of desired.bindings) {
       expect(bindings).toContainEqual(
-        expect.objectContaining({ source: spec.source, destination: spec.destination, routing_key: spec.routingKey }),
+        expect.objectContaining({
+          source: spec.source,
+          destination: spec.destination,
+          destination_type: spec.destinationType,
+          routing_key: spec.routingKey,
+        }),
       );
     }
     const policies = await management.policies();
