@@ -526,7 +526,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     return new BlockedError(
       'BROKER_BLOCKED',
       `The broker blocked publishing (memory or disk alarm) and did not unblock before the message's deadline ` +
-        `(${message.messageId}). Retry later.`,
+        `(${message.messageId}). If it was already sent it may still arrive: retry later with the same messageId.`,
       Math.max(1_000, this.options.backoffMaxMs),
     );
   }
