@@ -120,7 +120,14 @@ async function drainWarren(topology: DesiredTopology, queue: string, count: numb
 
 /** Polls (every 2 ms) rather than listening to 'acked', so the bench adds no work per message. */
 async function allAcked(consumer: Consumer, count: number): Promise<void> {
-  while (consumer.stats().acked < count) await new Promise((resolve) => setTimeout(resolve, 2));
+  let last = -1;
+  let since = Date.now();
+  for (let acked = consumer.stats().acked; acked < count; acked = consumer.stats().acked) {
+    if (acked !== last) [last, since] = [acked, Date.now()];
+    // On a shared broker the queue may vanish under us: fail rather than hang.
+    if (Date.now() - since > 30_000) throw new Error(`No progress for 30 s at ${acked} of ${count} acks.`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 const median = (values: number[]): number => {
