@@ -33,14 +33,18 @@ interface Running {
 }
 
 /**
- * `npm run demo`: the timeline example end to end. See `USAGE` and the README's "The demo" section.
- * Exit code 0 when the run completed and its numbers add up.
+ * `npm run demo`: the timeline example end to end. See `USAGE` and the README's "Try it" section.
+ * Exit code 0 when the run completed and its numbers add up; Ctrl-C stops it and still cleans up.
  */
 async function main(argv: readonly string[]): Promise<number> {
   const options = parseDemoArgs(argv);
   if (options.help) return (print(USAGE), 0);
   const say = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
   const running: Running = { children: [] };
+  process.once('SIGINT', () => {
+    say('\nInterrupted: stopping the service and the worker, cleaning up...');
+    void cleanUp(options, running, say).finally(() => process.exit(130));
+  });
   try {
     const summary = await run(options, running, say);
     if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -204,8 +208,9 @@ async function cleanUp(options: DemoOptions, running: Running, say: (line: strin
     await deleteTopology(running.desired, { amqpUrl, managementUrl }).catch((error: unknown) =>
       say(`Could not delete the demo's topology: ${describeError(error)}`),
     );
-  } else if (options.keep && running.desired) {
-    say('Kept the topology (--keep): inspect it with `warren plan` or the management UI, or replay the DLQ.');
+  } else if (options.keep && running.desired && running.broker?.source !== 'container') {
+    const queue = running.desired.workQueues[0]?.queue ?? '<queue>';
+    say(`Kept the topology (--keep): try \`npx warren dlq list ${queue}\`, or the management UI.`);
   }
   await running.broker?.stop();
 }
