@@ -50,7 +50,7 @@ export async function runTasks(
   options: { ignoreNotFound?: boolean } = {},
 ): Promise<void> {
   let next = 0;
-  let failure: BrokerRefusedError | undefined;
+  let failure: WarrenError | undefined;
   const worker = async (): Promise<void> => {
     let channel = await openChannel(model);
     while (failure === undefined && next < tasks.length) {
@@ -59,13 +59,25 @@ export async function runTasks(
         await task.run(channel);
       } catch (error) {
         if (options.ignoreNotFound && replyCodeOf(error) === 404) channel = await openChannel(model);
-        else failure ??= refused(task.describe, error);
+        else failure ??= replyCodeOf(error) === undefined ? connectionLost(error) : refused(task.describe, error);
       }
     }
     await channel.close().catch(() => undefined);
   };
-  await Promise.all(Array.from({ length: Math.min(CHANNELS, tasks.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(CHANNELS, tasks.length) }, worker)).catch((error: unknown) => {
+    failure ??= connectionLost(error);
+  });
   if (failure) throw failure;
+}
+
+/** The connection went away mid-run (no reply code): what was declared stays, and apply is idempotent. */
+function connectionLost(error: unknown): WarrenError {
+  return new WarrenError(
+    'BROKER_CONNECTION_LOST',
+    `The AMQP connection to RabbitMQ closed while applying: ${describeError(error)}. Nothing is lost: what was ` +
+      `declared stays, and running apply again continues where it stopped.`,
+    { cause: error },
+  );
 }
 
 async function openChannel(model: ChannelModel): Promise<Channel> {

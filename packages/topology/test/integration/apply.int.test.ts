@@ -230,6 +230,19 @@ describe('applyTopology', () => {
     expect((error as Error).message).toMatch(/x-max-priority = (\S+) .*wants/);
   });
 
+  it('reports a connection lost mid-apply as BROKER_CONNECTION_LOST, and a rerun completes', async () => {
+    const queues = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`${run}-lost-${i}`, { type: 'classic' as const, deadLetter: false }]),
+    );
+    const desired = derive({ queues });
+    const model = await openAmqp(splitUrls(amqpUrl));
+    const running = runTasks(model, desired.queues.map(declareQueue)).catch((e: unknown) => e);
+    await model.close();
+    expect(await running).toMatchObject({ code: 'BROKER_CONNECTION_LOST' });
+    await applyTopology(desired, target);
+    expect((await planTopology(desired, target)).hasChanges).toBe(false);
+  });
+
   it('exports the live vhost as a file whose apply is a no-op', async () => {
     const [events, worker] = [`${run}-events`, `${run}-worker`];
     const desired = derive({
