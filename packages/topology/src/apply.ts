@@ -1,14 +1,13 @@
 import type { DesiredTopology } from './desired';
 import { declareBinding, declareExchange, declareQueue, openAmqp, runTasks, type AmqpTask } from './declare';
 import { diffTopology, policyBody } from './diff';
+import { inParallel } from './in-parallel';
 import { readLiveTopology } from './live';
-import type { LivePolicy, ManagementClient } from './management';
+import { ManagementApiError, type LivePolicy, type ManagementClient } from './management';
 import type { PlanOptions } from './plan';
 import type { PlanItem, TopologyPlan } from './plan-types';
 import { resolveTarget, type TopologyTarget } from './target';
 import { TopologyDriftError } from './topology-errors';
-import { inParallel } from './in-parallel';
-import { ManagementApiError } from './management';
 
 export interface ApplyOptions extends PlanOptions {
   /** Plan only: change nothing (`warren apply --dry-run` equals `warren plan`). @default false */
