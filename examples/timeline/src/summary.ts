@@ -27,8 +27,9 @@ export interface DemoSummary {
   /** Included in `stillQueued`: see `Depths.returning`. */
   readonly returning: number;
   /**
-   * Messages counted twice: a post the service answered 503 for after its deadline (the broker's confirm came
-   * too late) may have arrived anyway and then been accepted again. Same `messageId`: at-least-once delivery.
+   * Copies counted twice (same `messageId`, at-least-once delivery): a post the service answered 503 for after its
+   * deadline may have arrived anyway and then been accepted again; the broker's at-least-once dead-letter worker
+   * may re-send a retry the work queue had in fact taken.
    */
   readonly duplicates: number;
   /** `accepted === processed + deadLettered + stillQueued - duplicates`: no accepted post lost. */

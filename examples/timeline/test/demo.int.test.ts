@@ -26,8 +26,8 @@ it('runs the timeline demo end to end in quick mode: exit 0, numbers that add up
 
   expect(summary.balanced).toBe(true);
   expect(summary.accepted).toBe(summary.processed + summary.deadLettered + summary.stillQueued - summary.duplicates);
-  // A duplicate is a post answered 503 (or an error) that had reached the queue anyway, then accepted again.
-  expect(summary.duplicates).toBeLessThanOrEqual(summary.rejected503 + summary.errors);
+  // At-least-once: a few copies may be counted twice (same messageId), never many.
+  expect(summary.duplicates).toBeLessThanOrEqual(summary.accepted * 0.1);
   expect(summary.accepted + summary.gaveUp).toBe(300);
   expect(summary.invalid400).toBe(3);
   expect(summary.processed).toBeGreaterThan(0);
