@@ -204,11 +204,13 @@ async function latencySection(admin: Channel): Promise<Latency[]> {
     const samples = await paced(rate, seconds, consumer, (payload) => publisher.publishRaw('', queue, payload));
     rows.push(summarise('warren publisher (noDelay default)', consumer.name, samples));
     await consumer.stop();
+    await admin.purgeQueue(queue); // a slow consumer must not leave stale stamps to the next row
     if (warrenConsumer) {
       const rawConsumer = await startRawConsumer(queue, true);
       const alone = await paced(rate, seconds, rawConsumer, (payload) => publisher.publishRaw('', queue, payload));
       rows.push(summarise('warren publisher (noDelay default)', rawConsumer.name, alone));
       await rawConsumer.stop();
+      await admin.purgeQueue(queue); // a slow consumer must not leave stale stamps to the next row
     }
     await publisher.close();
 
@@ -229,6 +231,7 @@ async function latencySection(admin: Channel): Promise<Latency[]> {
       rows.push(summarise(`amqplib ConfirmChannel (noDelay ${noDelay})`, rawConsumer.name, samplesRaw));
       await connection.close();
       await rawConsumer.stop();
+      await admin.purgeQueue(queue); // a slow consumer must not leave stale stamps to the next row
     }
   } finally {
     await admin.deleteQueue(queue);
