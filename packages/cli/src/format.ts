@@ -113,8 +113,15 @@ function formatParked(message: ParkedMessage, index: number): string[] {
       .filter(([, value]) => value !== null && value !== '')
       .map(([name, value]) => `  ${name}: ${String(value)}`),
     ...deaths.map((text) => `  ${text}`),
+    ...(message.body === undefined ? [] : [`  body: ${truncate(message.body, MAX_BODY)}`]),
   ];
 }
+
+/** Characters of a body `dlq list --show-body` prints; `--json` has it all. */
+const MAX_BODY = 500;
+
+const truncate = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 
 export function formatReplay(result: ReplayResult): string {
   const skipped = result.skipped > 0 ? `; ${result.skipped} left in ${result.deadLetterQueue} (other reasons)` : '';

@@ -130,6 +130,33 @@ describe('dead letters', () => {
     expect(text).toContain('  original routing key: order.created');
   });
 
+  it('truncates a long body', () => {
+    const listing = formatListing({
+      queue: 'q',
+      deadLetterQueue: 'q.dlq',
+      total: 1,
+      messages: [
+        {
+          messageId: null,
+          source: 'broker',
+          reason: 'expired',
+          error: null,
+          attempts: 1,
+          firstFailureAt: null,
+          lastFailureAt: null,
+          originalExchange: null,
+          originalRoutingKey: null,
+          deaths: [],
+          contentType: null,
+          bytes: 600,
+          body: 'x'.repeat(600),
+        },
+      ],
+    });
+    expect(listing).toContain(`  body: ${'x'.repeat(500)}… (100 more characters)`);
+    expect(listing).toContain('#1 (no messageId) (dead-lettered by the broker)');
+  });
+
   it('reports what replay moved and left', () => {
     expect(formatReplay({ queue: 'q', deadLetterQueue: 'q.dlq', moved: 2, skipped: 1 })).toBe(
       'Moved 2 message(s) from q.dlq to q; 1 left in q.dlq (other reasons).',

@@ -22,6 +22,8 @@ export interface DeadLetterOptions {
 export interface ListDeadLettersOptions extends DeadLetterOptions {
   /** How many messages to show at most. @default 20 */
   readonly limit?: number;
+  /** Include each message's body (decoded as UTF-8) in `ParkedMessage.body`. Off by default: bodies may hold personal data. @default false */
+  readonly includeBody?: boolean;
 }
 
 export interface ReplayDeadLettersOptions extends DeadLetterOptions {
@@ -59,6 +61,8 @@ export interface ParkedMessage {
   readonly deaths: readonly DeathRecord[];
   readonly contentType: string | null;
   readonly bytes: number;
+  /** The body as UTF-8 text, only when listed with `includeBody`. */
+  readonly body?: string;
 }
 
 export interface DeadLetterListing {
@@ -130,7 +134,8 @@ export async function listDeadLetters(queue: string, options: ListDeadLettersOpt
     while (messages.length < limit) {
       const message = await channel.get(deadLetterQueue, { noAck: false });
       if (message === false) break;
-      messages.push(describeParked(message));
+      const parked = describeParked(message);
+      messages.push(options.includeBody ? { ...parked, body: message.content.toString('utf8') } : parked);
     }
     channel.nackAll(true);
     await untilReady(model, options, deadLetterQueue, total);

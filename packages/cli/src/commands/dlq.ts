@@ -10,6 +10,7 @@ interface DlqFlags extends ConnectionFlags {
   readonly json?: boolean;
   readonly filterReason?: string;
   readonly yes?: boolean;
+  readonly showBody?: boolean;
 }
 
 /** Connection name shown in the management UI while a dlq command runs. */
@@ -32,9 +33,15 @@ export function registerDlq(program: Command, io: CliIo): void {
     )
     .argument('<queue>', 'the work queue (not the .dlq)')
     .option('--limit <n>', 'show at most this many messages', positiveInteger, 20)
+    .option('--show-body', 'also show each message body (UTF-8; up to 500 characters unless --json)')
     .option('--json', 'print the listing as JSON');
   withConnectionOptions(list).action(async (queue: string, flags: DlqFlags) => {
-    const listing = await listDeadLetters(queue, { ...targetOf(flags, io), name: CONNECTION_NAME, limit: flags.limit });
+    const listing = await listDeadLetters(queue, {
+      ...targetOf(flags, io),
+      name: CONNECTION_NAME,
+      limit: flags.limit,
+      includeBody: flags.showBody ?? false,
+    });
     line(io.stdout, flags.json ? json(listing) : formatListing(listing));
   });
   const replay = dlq
