@@ -243,6 +243,26 @@ describe('applyTopology', () => {
     expect((await planTopology(desired, target)).hasChanges).toBe(false);
   });
 
+  it('applies policies as a policymaker user, who may not import definitions', async () => {
+    const user = `${run}-policymaker`;
+    const password = randomBytes(8).toString('hex');
+    await management.request('PUT', management.path('/api/users/{user}', user), { password, tags: 'policymaker' });
+    try {
+      const all = { configure: '.*', write: '.*', read: '.*' };
+      await management.request('PUT', management.path('/api/permissions/{vhost}/{user}', '/', user), all);
+      const as = (text: string) => Object.assign(new URL(text), { username: user, password }).toString();
+      const queue = `${run}-policymaker`;
+      const file = (maxLength: number) => derive({ queues: { [queue]: { type: 'classic', limits: { maxLength } } } });
+      const limited = { amqpUrl: as(splitUrls(amqpUrl)[0] as string), managementUrl: as(managementUrl) };
+      expect((await applyTopology(file(10), limited)).counts.created).toBe(5);
+      expect((await applyTopology(file(20), limited)).counts.updated).toBe(1);
+      const policy = (await management.policies()).find((p) => p.name === `warren.${queue}`);
+      expect(policy?.definition).toEqual({ 'max-length': 20 });
+    } finally {
+      await management.request('DELETE', management.path('/api/users/{user}', user));
+    }
+  });
+
   it('exports the live vhost as a file whose apply is a no-op', async () => {
     const [events, worker] = [`${run}-events`, `${run}-worker`];
     const desired = derive({
