@@ -186,6 +186,19 @@ it('replays only what was parked when it started, even when the work queue dead-
   expect(await settled(deadLetterQueueName(queue), 2)).toBe(2);
 });
 
+it('stops when the work queue refuses a re-publish, and keeps that message parked', async () => {
+  const queue = await layout('classic', { 'x-max-length': 1, 'x-overflow': 'reject-publish' });
+  for (const id of ['a', 'b', 'c']) await park(queue, id, 'handler-error');
+
+  const error = await replayDeadLetters(queue, { amqpUrl }).catch((e: unknown) => e);
+
+  expect(error).toBeInstanceOf(DeadLetterError);
+  expect(error).toMatchObject({ code: 'REPLAY_REJECTED', moved: 1 });
+  expect((error as Error).message).toContain("message 'b'");
+  expect(await settled(queue, 1)).toBe(1);
+  expect(await settled(deadLetterQueueName(queue), 2)).toBe(2);
+});
+
 it('refuses to replay into a missing work queue and keeps the parked messages', async () => {
   const queue = await layout('classic');
   await park(queue, 'a', 'handler-error');
