@@ -270,11 +270,11 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     try {
       ok = channel.publish(message.exchange, message.routingKey, message.body, message.properties);
     } catch (error) {
-      if (error instanceof RangeError) {
-        this.fail(message, headersTooLarge(error));
+      if ((error as Error | undefined)?.name !== 'IllegalOperationError') {
+        this.fail(message, unencodable(error));
         return true;
       }
-      // The channel is closing (amqplib throws IllegalOperationError): keep the message for the next channel.
+      // The channel is closing: keep the message for the next channel.
       this.pending.unshiftAll([message]);
       return false;
     }
@@ -620,10 +620,15 @@ function toProperties(
   };
 }
 
-function headersTooLarge(cause: RangeError): MessageTooLargeError {
-  return new MessageTooLargeError(
-    'HEADERS_TOO_LARGE',
-    `The message's headers do not fit in an AMQP frame (64 KiB encoded): ${cause.message}. Move the data to the body.`,
-    { cause },
-  );
+/** amqplib refused to encode the message (it throws before writing anything, so the channel is still fine). */
+function unencodable(cause: unknown): WarrenError {
+  const text = describeError(cause);
+  if (cause instanceof RangeError && /field table/i.test(text)) {
+    return new MessageTooLargeError(
+      'HEADERS_TOO_LARGE',
+      `The message's headers do not fit in an AMQP frame (64 KiB encoded): ${text}. Move the data to the body.`,
+      { cause },
+    );
+  }
+  return new ValidationError(`amqplib cannot encode the message (fix its properties): ${text}`, [], { cause });
 }

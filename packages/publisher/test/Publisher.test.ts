@@ -252,6 +252,18 @@ describe('fail fast', () => {
     expect(error).toMatchObject({ code: 'HEADERS_TOO_LARGE' });
   });
 
+  it('fails a message amqplib cannot encode without blocking the ones behind it', async () => {
+    const { publisher, manager } = fakePublisher();
+    const channel = (await manager.connect()).channel;
+    channel.throwOnPublish = new TypeError('Expected string for routingKey');
+    const bad = publisher.publishRaw('x', 'k', {});
+    channel.throwOnPublish = undefined;
+    const good = publisher.publishRaw('x', 'k', {});
+    await expect(bad).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    channel.ack(1);
+    await expect(good).resolves.toBeDefined();
+  });
+
   it('fails every publish with the ConnectionConfigError when the connection cannot succeed', async () => {
     const { publisher, manager } = fakePublisher();
     const failed = jest.fn();

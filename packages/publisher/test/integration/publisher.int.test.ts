@@ -75,6 +75,8 @@ describe('publisher on a real broker', () => {
     const headers = { blob: 'x'.repeat(70 * 1024) };
     const fat = await publisher.publishRaw(exchange, routingKey, {}, { headers }).catch((e: unknown) => e);
     expect(fat).toMatchObject({ code: 'HEADERS_TOO_LARGE' });
+    const longKey = await publisher.publishRaw(exchange, 'k'.repeat(300), {}).catch((e: unknown) => e);
+    expect(longKey).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(Date.now() - started).toBeLessThan(2_000);
     await expect(publisher.publishRaw(exchange, routingKey, { ok: true })).resolves.toBeDefined();
   });
