@@ -44,7 +44,7 @@ export interface BindingSpec {
  * this definition and type, or a chunk of them); `apply-to` is chosen per broker version at apply time.
  */
 export interface PolicySpec {
-  /** `warren.<definition hash>.<members hash>` (see `policyName`). */
+  /** `warren.<definition hash>.<first queue hash>` (see `policyName`). */
   readonly name: string;
   /** `^(?:a|b|c)$`: an anchored alternation of the escaped queue names, at most `POLICY_PATTERN_MAX_BYTES`. */
   readonly pattern: string;

@@ -8,13 +8,14 @@ import { createHash } from 'node:crypto';
  *   expired message is dead-lettered through the default exchange straight back to `q` (and only `q`).
  * - `q.dlx`: the dead-letter exchange (fanout) named in `q`'s `x-dead-letter-exchange`.
  * - `q.dlq`: the dead-letter queue (parking lot), bound to `q.dlx`.
- * - `warren.<definition hash>.<members hash>`: a policy carrying the mutable settings (TTL, length limits,
+ * - `warren.<definition hash>.<first member hash>`: a policy carrying the mutable settings (TTL, length limits,
  *   overflow, delivery limit) of every work queue with exactly that definition and queue type, its pattern an
  *   anchored alternation of their escaped names, `^(?:a|b|c)$`, at most `POLICY_PATTERN_MAX_BYTES` long (a long
  *   group is split into several policies, in sorted name order). One policy per queue made the broker match each
  *   queue declare against hundreds of policies (5x slower applies); grouped, a 500-queue topology has a handful.
- *   The name hashes the members too, so two topology files sharing a vhost never claim the same policy name with
- *   different members (identical limits are common: every quorum queue gets a delivery limit).
+ *   The name also hashes the policy's first queue (in sorted order), which belongs to one file only, so two files
+ *   sharing a vhost never claim the same policy with different members (identical limits are common: every quorum
+ *   queue gets a delivery limit); and a group keeps its name, updated in place, when a later member joins or leaves.
  */
 export const retryQueueName = (queue: string, delayMs: number): string => `${queue}.retry.${formatDelay(delayMs)}`;
 export const deadLetterExchangeName = (queue: string): string => `${queue}.dlx`;
@@ -25,8 +26,9 @@ export const POLICY_PREFIX = 'warren.';
 export const POLICY_PATTERN_MAX_BYTES = 1000;
 
 /**
- * `warren.<8 hex of the definition and queue type>.<8 hex of the member queues>`: the name of the Warren policy
- * holding `definition` for exactly `queues` (in any order). Deterministic, so a second apply finds it unchanged.
+ * `warren.<8 hex of the definition and queue type>.<8 hex of the first of the queues in sorted order>`: the name of
+ * the Warren policy holding `definition` for `queues` (in any order). Deterministic, so a second apply finds it
+ * unchanged.
  */
 export function policyName(
   queueType: string,
@@ -34,8 +36,8 @@ export function policyName(
   queues: readonly string[],
 ): string {
   const sortedDefinition = Object.fromEntries(Object.entries(definition).sort(([a], [b]) => (a < b ? -1 : 1)));
-  const members = [...queues].sort(byCodeUnit);
-  return `${POLICY_PREFIX}${hash([queueType, sortedDefinition])}.${hash(members)}`;
+  const [first = ''] = [...queues].sort(byCodeUnit);
+  return `${POLICY_PREFIX}${hash([queueType, sortedDefinition])}.${hash(first)}`;
 }
 
 /** `^(?:a|b|c)$` with every name regex-escaped: matches exactly these queues. */

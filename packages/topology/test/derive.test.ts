@@ -245,9 +245,10 @@ describe('deriveTopology: grouped policies', () => {
     expect(new Set(policies.map((p) => p.name)).size).toBe(policies.length);
   });
 
-  it('names a policy by its definition, type and members, not by their order', () => {
+  it('names a policy by its definition, type and first member, whatever the order or the later members', () => {
     const definition = { 'max-length': 5 };
     expect(policyName('classic', definition, ['a', 'b'])).toBe(policyName('classic', definition, ['b', 'a']));
+    expect(policyName('classic', definition, ['a', 'b'])).toBe(policyName('classic', definition, ['a', 'c']));
     expect(policyName('classic', definition, ['a'])).not.toBe(policyName('classic', definition, ['b']));
     expect(policyName('classic', definition, ['a'])).not.toBe(policyName('quorum', definition, ['a']));
     expect(policyName('classic', definition, ['a'])).not.toBe(policyName('classic', { 'max-length': 6 }, ['a']));
