@@ -135,7 +135,12 @@ function extraBindings(desired: DesiredTopology, live: readonly LiveBinding[]): 
 
 function policyItems(desired: DesiredTopology, live: LiveTopology, options: DiffOptions): PlanItem[] {
   const policies = byName(live.policies);
-  const wanted = desired.policies.map((spec) => policyItem(spec, policies.get(spec.name), live.brokerVersion));
+  const queues = new Set(desired.queues.map((q) => q.name));
+  const wanted = desired.policies.map((spec) => {
+    const found = policies.get(spec.name);
+    const kept = options.prunePolicies === true ? spec : retaining(spec, found, queues, live.policies);
+    return policyItem(kept, found, live.brokerVersion);
+  });
   const orphans = orphanPolicies(desired, live, options).filter((o) => o.action !== 'keep');
   return [...wanted, ...orphans.map((o) => o.item)];
 }
@@ -150,6 +155,28 @@ function policyItem(spec: PolicySpec, found: LivePolicy | undefined, brokerVersi
     ...compareArguments(found.definition, body.definition, 'definition.'),
   ];
   return { kind: 'policy', name: spec.name, action: differences.length ? 'update' : 'unchanged', differences, spec };
+}
+
+/**
+ * The wanted policy, still naming the queues outside the file its live version names (queues removed from the file
+ * but still live): apply leaves their limits alone, as it leaves every object outside the file alone. Not a queue
+ * another `warren.` policy names (it moved to another file, which now holds its limits).
+ */
+function retaining(
+  spec: PolicySpec,
+  found: LivePolicy | undefined,
+  queues: ReadonlySet<string>,
+  policies: readonly LivePolicy[],
+): PolicySpec {
+  if (!found) return spec;
+  const claimed = (queue: string) =>
+    policies.some(
+      (p) => p !== found && p.name.startsWith(POLICY_PREFIX) && policyPatternQueues(p.pattern)?.includes(queue),
+    );
+  const outside = policyPatternQueues(found.pattern)?.filter((q) => !queues.has(q) && !claimed(q)) ?? [];
+  if (outside.length === 0) return spec;
+  const names = [...spec.queues, ...outside].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { ...spec, queues: names, pattern: policyPattern(names) };
 }
 
 interface Orphan {

@@ -141,6 +141,24 @@ describe('diffTopology', () => {
     expect(plan(live, true).items.find((i) => i.name === 'warren.mixed')?.action).toBe('delete');
   });
 
+  it('keeps the queues outside the file that a wanted policy names live, unless pruning', () => {
+    const live = liveOf();
+    const policy = live.policies[0]!;
+    policy.pattern = '^(?:orders|removed\\.queue)$';
+    expect(item(live, policy.name)).toMatchObject({
+      action: 'unchanged',
+      spec: { queues: ['orders', 'removed.queue'] },
+    });
+    // Unless another Warren policy names it (it moved to another file).
+    live.policies.push({ ...policy, name: 'warren.other-file', pattern: '^(?:removed\\.queue)$' });
+    expect(item(live, policy.name)).toMatchObject({ action: 'update', spec: { queues: ['orders'] } });
+    live.policies.pop();
+    expect(plan(live, true).items.find((i) => i.name === policy.name)).toMatchObject({
+      action: 'update',
+      differences: [{ property: 'pattern', live: '^(?:orders|removed\\.queue)$', wanted: '^(?:orders)$' }],
+    });
+  });
+
   it('moves a queue whose limits change to another policy and leaves its old group to the others', () => {
     const file = (limitsOfB: Record<string, unknown>) =>
       deriveTopology(
