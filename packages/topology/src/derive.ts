@@ -4,7 +4,6 @@ import type {
   BindingSpec,
   DesiredTopology,
   ExchangeSpec,
-  PolicySpec,
   QueueSpec,
   WorkQueueLayout,
 } from './desired';
