@@ -1,9 +1,10 @@
 import type { Config } from 'jest';
 
-// Tests run from TypeScript sources (workspace imports map to src/); type-checking happens once, in `tsc -b`.
+// Tests run from TypeScript sources (workspace imports map to src/). `isolatedModules` in the base tsconfig makes
+// ts-jest transpile only: type-checking happens once, in `tsc -b`, which covers the tests too.
 const shared: Config = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.base.json', diagnostics: false }] },
   moduleNameMapper: { '^@warren/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts' },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

@@ -30,6 +30,8 @@ const NO_HEADERS: Readonly<Record<string, unknown>> = Object.freeze({});
 export class Delivery<Channel = unknown> implements MessageContext {
   /** Set once the delivery has been acked, nacked or handed off: one settle per delivery. */
   settled = false;
+  /** Its ack waits for the end of this event-loop turn (acks are sent together). */
+  ackQueued = false;
   /** The settle decided on has been carried out (or became moot when the channel closed). */
   finished = false;
   /** The handler's promise has settled (a timed-out handler may still run after its delivery was retried). */

@@ -16,6 +16,8 @@ export class FakeChannel extends EventEmitter implements ChannelLike {
   onMessage: ((message: ConsumeMessage | null) => void) | undefined;
   consumedQueue: string | undefined;
   readonly acks: Message[] = [];
+  /** Every basic.ack as the broker would see it: delivery tag and `multiple`. */
+  readonly ackFrames: { tag: number; multiple: boolean }[] = [];
   readonly nacks: { message: Message; requeue: boolean | undefined }[] = [];
   readonly published: Published[] = [];
   readonly cancelled: string[] = [];
@@ -37,9 +39,10 @@ export class FakeChannel extends EventEmitter implements ChannelLike {
     this.onMessage = undefined;
     return Promise.resolve();
   }
-  ack(message: Message): void {
+  ack(message: Message, allUpTo = false): void {
     if (this.closed) throw new Error('Channel closed');
     this.acks.push(message);
+    this.ackFrames.push({ tag: message.fields.deliveryTag, multiple: allUpTo });
   }
   nack(message: Message, _allUpTo?: boolean, requeue?: boolean): void {
     if (this.closed) throw new Error('Channel closed');

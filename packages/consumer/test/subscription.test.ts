@@ -333,4 +333,37 @@ describe('Subscription', () => {
     expect(signals.map((s) => s.aborted)).toEqual([false, true]);
     expect(channel.closed).toBe(true);
   });
+
+  it('sends the acks of one event-loop turn as one multiple ack, below the lowest outstanding tag', async () => {
+    const finishers: (() => void)[] = [];
+    const { channel } = await setup({ handler: () => new Promise<void>((resolve) => finishers.push(resolve)) });
+    for (let i = 0; i < 5; i++) channel.deliver({ i });
+    finishers[1]!();
+    finishers[2]!();
+    await tick();
+    expect(channel.ackFrames).toEqual([
+      { tag: 2, multiple: false },
+      { tag: 3, multiple: false },
+    ]);
+    finishers[0]!();
+    finishers[3]!();
+    await tick();
+    expect(channel.ackFrames.slice(2)).toEqual([{ tag: 4, multiple: true }]);
+    finishers[4]!();
+    await tick();
+    expect(channel.ackFrames.slice(3)).toEqual([{ tag: 5, multiple: true }]);
+  });
+
+  it('never covers a delivery whose hand-off awaits its confirm with a multiple ack', async () => {
+    const { channel } = await setup({ handler: (payload) => (payload as { fail: boolean }).fail && failing() });
+    channel.deliver({ fail: true });
+    channel.deliver({ fail: false });
+    await tick();
+    expect(channel.ackFrames).toEqual([{ tag: 2, multiple: false }]);
+    channel.published[0]!.confirm();
+    expect(channel.ackFrames).toEqual([
+      { tag: 2, multiple: false },
+      { tag: 1, multiple: false },
+    ]);
+  });
 });

@@ -35,11 +35,26 @@ function client(): Promise<Socket> {
   });
 }
 
-/** Resolves with what arrives within `ms`. */
+/** Resolves with what arrives within `ms`: for asserting that nothing arrives. */
 function received(socket: Socket, ms: number): Promise<string> {
   let text = '';
   socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
   return new Promise((resolve) => setTimeout(() => resolve(text), ms));
+}
+
+/** Resolves with what arrived once `length` characters are in, or after 5 s (a loaded machine is slow, not wrong). */
+function receivedText(socket: Socket, length: number): Promise<string> {
+  let text = '';
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(text), 5_000);
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.length >= length) {
+        clearTimeout(timer);
+        resolve(text);
+      }
+    });
+  });
 }
 
 function closed(socket: Socket): Promise<string | undefined> {
@@ -54,7 +69,7 @@ describe('startFaultProxy (against an echo server)', () => {
   it('keeps credentials and vhost in its URL and passes bytes through', async () => {
     expect(proxy.url).toBe(`amqp://user:pw@127.0.0.1:${proxy.port}/vh`);
     const socket = await client();
-    const text = received(socket, 100);
+    const text = receivedText(socket, 'hello'.length);
     socket.write('hello');
     expect(await text).toBe('hello');
     expect(proxy.connections).toBe(1);
@@ -85,7 +100,7 @@ describe('startFaultProxy (against an echo server)', () => {
     const socket = await client();
     proxy.blackhole();
     proxy.heal();
-    const text = received(socket, 100);
+    const text = receivedText(socket, 'still here'.length);
     socket.write('still here');
     expect(await text).toBe('still here');
   });
@@ -98,7 +113,7 @@ describe('startFaultProxy (against an echo server)', () => {
     const code = closed(refused);
     refused.write('anyone?');
     expect(await code).toMatch(/ECONNRESET|EPIPE/);
-    const text = received(open, 100);
+    const text = receivedText(open, 'alive'.length);
     open.write('alive');
     expect(await text).toBe('alive');
     proxy.heal();
@@ -109,7 +124,7 @@ describe('startFaultProxy (against an echo server)', () => {
     const socket = await client();
     proxy.latency(150);
     const start = Date.now();
-    const text = received(socket, 600);
+    const text = receivedText(socket, 'abcd'.length);
     for (const part of ['a', 'b', 'c', 'd']) socket.write(part);
     const arrived = new Promise<number>((resolve) => socket.once('data', () => resolve(Date.now() - start)));
     expect(await arrived).toBeGreaterThanOrEqual(290);
