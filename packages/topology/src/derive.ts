@@ -1,12 +1,5 @@
 import { normaliseArguments } from './arguments';
-import type {
-  ArgumentValue,
-  BindingSpec,
-  DesiredTopology,
-  ExchangeSpec,
-  QueueSpec,
-  WorkQueueLayout,
-} from './desired';
+import type { ArgumentValue, BindingSpec, DesiredTopology, ExchangeSpec, QueueSpec, WorkQueueLayout } from './desired';
 import { deadLetterExchangeName, deadLetterQueueName, retryQueueName } from './names';
 import { groupPolicies } from './policy-groups';
 import type { ExchangeDefinition, QueueDefinition, Topology } from './schema';
