@@ -144,6 +144,7 @@ export class Subscription {
 
   /** Last step of `close()`: aborts the handlers still running; closing the channel returns their messages. */
   async abortAndClose(): Promise<void> {
+    if (this.pendingAcks.length > 0) this.flushAcks(); // finished work must not come back as a duplicate
     for (const delivery of this.inFlight) {
       // Settled by the channel's close (the broker requeues them): an aborted handler's rejection must not send
       // its message to a retry tier while the consumer shuts down.

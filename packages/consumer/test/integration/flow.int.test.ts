@@ -45,12 +45,14 @@ describe('flow control and shutdown', () => {
       },
       { prefetch: 50 },
     );
-    await until('50 handlers in flight', () => consumer.stats().inFlight === 50);
+    await until('50 deliveries', () => consumer.stats().delivered >= 50);
     await consumer.close({ timeoutMs: 1_000 });
     await consumer.close(); // idempotent
-    expect(processed.size).toBe(25);
-    expect(await fx.depth(queue)).toBe(80 - 25);
+    expect(processed.size).toBeGreaterThanOrEqual(25);
+    expect(processed.size).toBeLessThan(80);
+    expect(await fx.depth(queue)).toBe(80 - processed.size);
     const back = (await fx.drain(queue)).map((m) => m.properties.messageId as string);
+    expect(back.filter((id) => processed.has(id))).toEqual([]);
     expect(new Set([...processed, ...back])).toEqual(new Set(ids));
     expect(await fx.depth(`${queue}.retry.200ms`)).toBe(0);
   });
