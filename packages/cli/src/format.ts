@@ -9,6 +9,7 @@ import type {
   ReplayResult,
   TopologyPlan,
 } from '@warren/topology';
+import { policyPatternQueues } from '@warren/topology';
 
 /** The symbol of each plan action, as in terraform's plan output. */
 const SYMBOLS: Readonly<Record<PlanAction, string>> = {
@@ -27,7 +28,27 @@ export function formatValue(value: unknown): string {
 }
 
 export function formatDifference(diff: PropertyDiff): string {
-  return `${diff.property} live ${formatValue(diff.live)} wanted ${formatValue(diff.wanted)}`;
+  return patternChange(diff) ?? `${diff.property} live ${formatValue(diff.live)} wanted ${formatValue(diff.wanted)}`;
+}
+
+/** A grouped policy's pattern lists up to ~1,000 bytes of names: show the queues it gains and loses instead. */
+function patternChange(diff: PropertyDiff): string | undefined {
+  if (diff.property !== 'pattern' || typeof diff.live !== 'string' || typeof diff.wanted !== 'string') return undefined;
+  const [live, wanted] = [policyPatternQueues(diff.live), policyPatternQueues(diff.wanted)];
+  if (!live || !wanted) return undefined;
+  const added = wanted.filter((q) => !live.includes(q));
+  const removed = live.filter((q) => !wanted.includes(q));
+  const parts = [
+    ...(added.length > 0 ? [`adds ${listed(added)}`] : []),
+    ...(removed.length > 0 ? [`removes ${listed(removed)}`] : []),
+  ];
+  return parts.length > 0 ? `queues: ${parts.join(', ')}` : undefined;
+}
+
+/** `a, b, c and 27 more`. */
+function listed(names: readonly string[], max = 3): string {
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
 /** `+ create queue orders (quorum)`, `! drift queue x: x-queue-type live 'classic' wanted 'quorum'`. */
@@ -40,6 +61,10 @@ export function formatPlanItem(item: PlanItem): string {
 function detail(item: PlanItem): string {
   if (item.action !== 'create' || !item.spec) return '';
   if (item.kind === 'queue' || item.kind === 'exchange') return ` (${item.spec.type})`;
+  if (item.kind === 'policy') {
+    const definition = Object.entries(item.spec.definition).map(([key, value]) => `${key} ${formatValue(value)}`);
+    return ` (for ${listed(item.spec.queues)}: ${definition.join(', ')})`;
+  }
   return '';
 }
 

@@ -52,6 +52,24 @@ describe('formatPlanItem', () => {
       }),
     ).toBe('~ update policy warren.orders: max-length live 1000 wanted 10000; message-ttl live (absent) wanted 60000');
   });
+
+  it('names the queues of a grouped policy instead of its long pattern', () => {
+    const spec = {
+      name: 'warren.0a1b2c3d.4e5f6a7b',
+      pattern: '^(?:a|b\\.x|c|d)$',
+      queues: ['a', 'b.x', 'c', 'd'],
+      queueType: 'classic' as const,
+      priority: 100,
+      definition: { 'max-length': 5 },
+    };
+    expect(formatPlanItem({ kind: 'policy', name: spec.name, action: 'create', differences: [], spec })).toBe(
+      '+ create policy warren.0a1b2c3d.4e5f6a7b (for a, b.x, c and 1 more: max-length 5)',
+    );
+    const pattern = { property: 'pattern', live: '^(?:a|e|f)$', wanted: spec.pattern };
+    expect(formatPlanItem({ kind: 'policy', name: spec.name, action: 'update', differences: [pattern], spec })).toBe(
+      '~ update policy warren.0a1b2c3d.4e5f6a7b: queues: adds b.x, c, d, removes e, f',
+    );
+  });
 });
 
 describe('formatPlan', () => {

@@ -1,10 +1,11 @@
 /**
  * Times `applyTopology` on a 500-work-queue topology (3 retry tiers and a DLQ each: 2,500 queues, 501 exchanges,
- * 1,000 bindings, 500 policies), a second apply (nothing to do), a plan, and the cleanup.
+ * 1,000 bindings, 14 grouped policies: one per distinct set of limits, chunked), a second apply (nothing to do), a
+ * plan, and the cleanup.
  *
  *   npm run bench:topology                                  # AMQP_URL or the local broker, classic queues
  *   AMQP_URL=amqp://guest:guest@127.0.0.1:5673 BENCH_QUEUE_TYPE=quorum npm run bench:topology
- *   BENCH_QUEUES=100 BENCH_LIMITS=0 npm run bench:topology  # smaller; no limits, so no per-queue policies
+ *   BENCH_QUEUES=100 BENCH_LIMITS=0 npm run bench:topology  # smaller; no limits, so no Warren policies
  *
  * Quorum queues default to classic here because a RabbitMQ 3.x node with the usual 1024 file descriptors stops
  * accepting AMQP connections at a few hundred quorum queues: run the quorum variant on a 4.x broker.

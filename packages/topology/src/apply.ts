@@ -33,7 +33,8 @@ export interface ApplyResult {
 /**
  * Makes the live vhost match the desired topology, idempotently:
  * 1. plan (management API); any drift → `TopologyDriftError`, nothing changed;
- * 2. create/update/delete Warren policies (`warren.<queue>`) over the management API;
+ * 2. create/update/delete Warren policies (`warren.<hash>.<hash>`, one per distinct set of limits) over the
+ *    management API;
  * 3. declare missing exchanges, then queues, then bindings over AMQP (one connection, parallel channels).
  * Never deletes a queue or an exchange: changing a queue's mutable settings goes through its policy, so no message
  * is lost.

@@ -1,22 +1,8 @@
 import { normaliseArguments } from './arguments';
-import type {
-  ArgumentValue,
-  BindingSpec,
-  DesiredTopology,
-  ExchangeSpec,
-  PolicySpec,
-  QueueSpec,
-  WorkQueueLayout,
-} from './desired';
-import { deadLetterExchangeName, deadLetterQueueName, policyName, retryQueueName } from './names';
+import type { ArgumentValue, BindingSpec, DesiredTopology, ExchangeSpec, QueueSpec, WorkQueueLayout } from './desired';
+import { deadLetterExchangeName, deadLetterQueueName, retryQueueName } from './names';
+import { groupPolicies } from './policy-groups';
 import type { ExchangeDefinition, QueueDefinition, Topology } from './schema';
-
-/**
- * Priority of Warren's per-queue policies. Only one policy applies to a queue (the highest priority wins), so
- * this is above the usual catch-all operator policies (priority 0–10) and below 1000 for an operator who
- * deliberately wants to override Warren.
- */
-export const POLICY_PRIORITY = 100;
 
 /**
  * Quorum queues: deliveries before the broker dead-letters a message, when the file sets none. RabbitMQ 4.0+
@@ -28,7 +14,7 @@ export const DEFAULT_DELIVERY_LIMIT = 20;
 /**
  * Everything Warren declares for a topology, in broker terms: the file's exchanges and queues, and for each work
  * queue `q` its retry tiers `q.retry.<delay>`, dead-letter exchange `q.dlx` and queue `q.dlq`, the bindings, and
- * the policy `warren.q` with its mutable settings. Pure and deterministic: exchanges and work queues in name
+ * the Warren policies with their mutable settings (one per distinct definition, see `groupPolicies`). Pure and deterministic: exchanges and work queues in name
  * order; each work queue followed by its tiers (shortest delay first) and its DLQ.
  */
 export function deriveTopology(topology: Topology): DesiredTopology {
@@ -43,7 +29,11 @@ export function deriveTopology(topology: Topology): DesiredTopology {
       ...sortedEntries(topology.exchanges).flatMap(([name, exchange]) => exchangeBindings(name, exchange)),
       ...queues.flatMap(([name, queue]) => queueBindings(name, queue)),
     ],
-    policies: queues.flatMap(([name, queue]) => policySpecs(name, queue)),
+    policies: groupPolicies(
+      queues
+        .map(([name, queue]) => ({ queue: name, queueType: queue.type, definition: policyDefinition(queue) }))
+        .filter((entry) => Object.keys(entry.definition).length > 0),
+    ),
     workQueues: queues.map(([name, queue]) => layoutOf(name, queue)),
   };
 }
@@ -170,21 +160,6 @@ function unique(bindings: BindingSpec[]): BindingSpec[] {
   });
 }
 
-function policySpecs(name: string, queue: QueueDefinition): PolicySpec[] {
-  const definition = policyDefinition(queue);
-  if (Object.keys(definition).length === 0) return [];
-  return [
-    {
-      name: policyName(name),
-      pattern: `^${escapeRegExp(name)}$`,
-      queue: name,
-      queueType: queue.type,
-      priority: POLICY_PRIORITY,
-      definition,
-    },
-  ];
-}
-
 /**
  * The mutable settings, as policy keys. Quorum queues also get a delivery limit (default 20) and, when they
  * dead-letter and nothing rules it out, `dead-letter-strategy: at-least-once` with the `reject-publish`
@@ -219,5 +194,3 @@ export function policyDefinition(queue: QueueDefinition): Record<string, Argumen
   };
   return normaliseArguments(Object.fromEntries(Object.entries(definition).filter(([, v]) => v !== undefined)));
 }
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

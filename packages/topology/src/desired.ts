@@ -39,12 +39,17 @@ export interface BindingSpec {
   readonly arguments: Readonly<Record<string, ArgumentValue>>;
 }
 
-/** A Warren-owned policy holding a queue's mutable settings; `apply-to` is chosen per broker version at apply time. */
+/**
+ * A Warren-owned policy holding the mutable settings shared by `queues` (every work queue of the file with exactly
+ * this definition and type, or a chunk of them); `apply-to` is chosen per broker version at apply time.
+ */
 export interface PolicySpec {
+  /** `warren.<definition hash>.<first queue hash>` (see `policyName`). */
   readonly name: string;
-  /** An anchored regular expression matching exactly one queue. */
+  /** `^(?:a|b|c)$`: an anchored alternation of the escaped queue names, at most `POLICY_PATTERN_MAX_BYTES`. */
   readonly pattern: string;
-  readonly queue: string;
+  /** The work queues the pattern names, sorted. */
+  readonly queues: readonly string[];
   readonly queueType: QueueType;
   readonly priority: number;
   /** Policy keys as the broker names them: `message-ttl`, `max-length`, `max-length-bytes`, `overflow`, `delivery-limit`, ... */

@@ -2,14 +2,14 @@ import { normaliseArguments } from './arguments';
 import type { BindingSpec, DesiredTopology, ExchangeSpec, PolicySpec, QueueSpec, QueueType } from './desired';
 import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from './management';
 import type { LiveTopology } from './live';
-import { POLICY_PREFIX } from './names';
+import { POLICY_PREFIX, policyPattern, policyPatternQueues } from './names';
 import type { ExtraObject, PlanAction, PlanItem, PropertyDiff, TopologyPlan } from './plan-types';
 
 export interface DiffOptions {
   readonly vhost: string;
   /**
-   * Also delete `warren.` policies whose queue is not in the file. Off by default: several topology files
-   * (services) may share a vhost, and each owns only its own queues' policies.
+   * Also delete `warren.` policies that name queues not in the file (or whose pattern is not a list of names). Off
+   * by default: several topology files (services) may share a vhost, and each owns only its own queues' policies.
    * @default false
    */
   readonly prunePolicies?: boolean;
@@ -27,7 +27,7 @@ export function diffTopology(desired: DesiredTopology, live: LiveTopology, optio
     ...bindingItems(desired.bindings, live.bindings),
     ...policyItems(desired, live, options),
   ];
-  const extra = [...extraBindings(desired, live.bindings), ...extraPolicies(desired, live.policies, options)];
+  const extra = [...extraBindings(desired, live.bindings), ...extraPolicies(desired, live, options)];
   const counts = { create: 0, unchanged: 0, update: 0, drift: 0, delete: 0 } satisfies Record<PlanAction, number>;
   for (const item of items) counts[item.action]++;
   return {
@@ -135,45 +135,99 @@ function extraBindings(desired: DesiredTopology, live: readonly LiveBinding[]): 
 
 function policyItems(desired: DesiredTopology, live: LiveTopology, options: DiffOptions): PlanItem[] {
   const policies = byName(live.policies);
-  const wanted = desired.policies.map((spec): PlanItem => {
-    const found = policies.get(spec.name);
-    if (!found) return { kind: 'policy', name: spec.name, action: 'create', differences: [], spec };
-    const body = policyBody(spec, live.brokerVersion);
-    const differences = [
-      ...compare('pattern', found.pattern, body.pattern),
-      ...compare('apply-to', found['apply-to'], body['apply-to']),
-      ...compare('priority', found.priority, body.priority),
-      ...compareArguments(found.definition, body.definition, 'definition.'),
-    ];
-    return { kind: 'policy', name: spec.name, action: differences.length ? 'update' : 'unchanged', differences, spec };
-  });
-  const stale = stalePolicies(desired, live.policies, options).map((p): PlanItem => ({
-    kind: 'policy',
-    name: p.name,
-    action: 'delete',
-    differences: [],
-  }));
-  return [...wanted, ...stale];
-}
-
-/** Warren policies not in the file whose queue is in the file (its limits were removed), or any with `prunePolicies`. */
-function stalePolicies(desired: DesiredTopology, live: readonly LivePolicy[], options: DiffOptions): LivePolicy[] {
   const queues = new Set(desired.queues.map((q) => q.name));
-  return orphanPolicies(desired, live).filter(
-    (p) => options.prunePolicies === true || queues.has(p.name.slice(POLICY_PREFIX.length)),
-  );
+  const wanted = desired.policies.map((spec) => {
+    const found = policies.get(spec.name);
+    const kept = options.prunePolicies === true ? spec : retaining(spec, found, queues, live.policies);
+    return policyItem(kept, found, live.brokerVersion);
+  });
+  const orphans = orphanPolicies(desired, live, options).filter((o) => o.action !== 'keep');
+  return [...wanted, ...orphans.map((o) => o.item)];
 }
 
-function extraPolicies(desired: DesiredTopology, live: readonly LivePolicy[], options: DiffOptions): ExtraObject[] {
-  const stale = new Set(stalePolicies(desired, live, options).map((p) => p.name));
-  return orphanPolicies(desired, live)
-    .filter((p) => !stale.has(p.name))
-    .map((p) => ({ kind: 'policy', name: p.name }));
+function policyItem(spec: PolicySpec, found: LivePolicy | undefined, brokerVersion: string): PlanItem {
+  if (!found) return { kind: 'policy', name: spec.name, action: 'create', differences: [], spec };
+  const body = policyBody(spec, brokerVersion);
+  const differences = [
+    ...compare('pattern', found.pattern, body.pattern),
+    ...compare('apply-to', found['apply-to'], body['apply-to']),
+    ...compare('priority', found.priority, body.priority),
+    ...compareArguments(found.definition, body.definition, 'definition.'),
+  ];
+  return { kind: 'policy', name: spec.name, action: differences.length ? 'update' : 'unchanged', differences, spec };
 }
 
-function orphanPolicies(desired: DesiredTopology, live: readonly LivePolicy[]): LivePolicy[] {
+/**
+ * The wanted policy, still naming the queues outside the file its live version names (queues removed from the file
+ * but still live): apply leaves their limits alone, as it leaves every object outside the file alone. Not a queue
+ * another `warren.` policy names (it moved to another file, which now holds its limits).
+ */
+function retaining(
+  spec: PolicySpec,
+  found: LivePolicy | undefined,
+  queues: ReadonlySet<string>,
+  policies: readonly LivePolicy[],
+): PolicySpec {
+  if (!found) return spec;
+  const claimed = (queue: string) =>
+    policies.some(
+      (p) => p !== found && p.name.startsWith(POLICY_PREFIX) && policyPatternQueues(p.pattern)?.includes(queue),
+    );
+  const outside = policyPatternQueues(found.pattern)?.filter((q) => !queues.has(q) && !claimed(q)) ?? [];
+  if (outside.length === 0) return spec;
+  const names = [...spec.queues, ...outside].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { ...spec, queues: names, pattern: policyPattern(names) };
+}
+
+interface Orphan {
+  readonly action: 'delete' | 'update' | 'keep';
+  readonly item: PlanItem;
+}
+
+/**
+ * The live `warren.` policies the file does not ask for, and what apply does with each. The file owns a policy
+ * whose pattern names only queues of the file (what an earlier apply of the file produced: a group whose members
+ * or limits changed, a per-queue policy from before grouping): it is deleted. A policy naming queues of the file
+ * and others (a queue removed from the file but still live) is trimmed to the others, so it keeps their limits
+ * and no queue of the file matches two Warren policies. Anything else (another file's, or an expression that is
+ * not a list of names) is kept and listed in `extra`. `prunePolicies` deletes them all.
+ */
+function orphanPolicies(desired: DesiredTopology, live: LiveTopology, options: DiffOptions): Orphan[] {
   const wanted = new Set(desired.policies.map((p) => p.name));
-  return live.filter((p) => p.name.startsWith(POLICY_PREFIX) && !wanted.has(p.name));
+  const queues = new Set(desired.queues.map((q) => q.name));
+  return live.policies
+    .filter((p) => p.name.startsWith(POLICY_PREFIX) && !wanted.has(p.name))
+    .map((p): Orphan => {
+      const named = policyPatternQueues(p.pattern);
+      const others = named?.filter((q) => !queues.has(q)) ?? [];
+      const drop: PlanItem = { kind: 'policy', name: p.name, action: 'delete', differences: [] };
+      if (options.prunePolicies === true || (named !== undefined && others.length === 0))
+        return { action: 'delete', item: drop };
+      if (named === undefined || others.length === named.length) return { action: 'keep', item: drop };
+      const spec: PolicySpec = {
+        name: p.name,
+        pattern: policyPattern(others),
+        queues: others,
+        queueType: trimmedType(p, others, live),
+        priority: p.priority,
+        definition: normaliseArguments(p.definition) as PolicySpec['definition'],
+      };
+      return { action: 'update', item: policyItem(spec, p, live.brokerVersion) };
+    });
+}
+
+/** The queue type a trimmed policy keeps applying to: from its `apply-to`, else from a queue it still names. */
+function trimmedType(policy: LivePolicy, queues: readonly string[], live: LiveTopology): QueueType {
+  if (policy['apply-to'] === 'quorum_queues') return 'quorum';
+  if (policy['apply-to'] === 'classic_queues') return 'classic';
+  const queue = queues.map((name) => byName(live.queues).get(name)).find((q) => q !== undefined);
+  return queue?.type === 'quorum' ? 'quorum' : 'classic';
+}
+
+function extraPolicies(desired: DesiredTopology, live: LiveTopology, options: DiffOptions): ExtraObject[] {
+  return orphanPolicies(desired, live, options)
+    .filter((o) => o.action === 'keep')
+    .map((o) => ({ kind: 'policy', name: o.item.name }));
 }
 
 const indexes = new WeakMap<readonly { name: string }[], Map<string, unknown>>();

@@ -2,8 +2,15 @@ import type { ArgumentValue, DesiredTopology, QueueType } from './desired';
 import { deriveTopology } from './derive';
 import { diffTopology } from './diff';
 import { readLiveTopology, type LiveTopology } from './live';
-import type { LiveBinding, LiveExchange, LiveQueue } from './management';
-import { deadLetterExchangeName, deadLetterQueueName, formatDelay, parseDelay, policyName } from './names';
+import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from './management';
+import {
+  deadLetterExchangeName,
+  deadLetterQueueName,
+  formatDelay,
+  parseDelay,
+  POLICY_PREFIX,
+  policyPatternQueues,
+} from './names';
 import { parseTopology } from './parse';
 import type { TopologyInput } from './schema';
 import { resolveTarget, type TopologyTarget } from './target';
@@ -15,7 +22,7 @@ type Limits = NonNullable<QueueInput['limits']>;
 /**
  * The live vhost as a topology file that `applyTopology` accepts unchanged: a second apply of the export is a
  * no-op. Warren's derived objects are folded back into their work queue (`q.retry.<delay>` → `retry.delays`,
- * `q.dlx`/`q.dlq` → `deadLetter`, policy `warren.q` → `limits`) when they are exactly what Warren would derive;
+ * `q.dlx`/`q.dlq` → `deadLetter`, the Warren policy whose pattern names `q` → `limits`) when they are exactly what Warren would derive;
  * anything else is exported as it is. Exclusive queues and `amq.*` objects are left out.
  */
 export async function exportTopology(target: TopologyTarget): Promise<TopologyInput> {
@@ -107,11 +114,12 @@ function matches(desired: DesiredTopology, live: LiveTopology, skip: readonly st
 }
 
 /**
- * The `limits` whose derived policy equals the live `warren.q` policy, leaving out the keys Warren would fill in
- * anyway (quorum delivery limit, at-least-once dead-lettering); undefined when there is no such policy.
+ * The `limits` whose derived policy equals the live Warren policy naming `q` in its pattern (`^(?:a|q|z)$`, or
+ * `^q$` from before grouping), leaving out the keys Warren would fill in anyway (quorum delivery limit,
+ * at-least-once dead-lettering); undefined when there is no such policy.
  */
 function limitsOf(name: string, entry: QueueInput, live: LiveTopology): Limits | undefined {
-  const policy = live.policies.find((p) => p.name === policyName(name));
+  const policy = warrenPolicies(live).get(name);
   if (!policy) return undefined;
   const limits: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(POLICY_KEYS)) {
@@ -127,6 +135,22 @@ function limitsOf(name: string, entry: QueueInput, live: LiveTopology): Limits |
     if (field in limits && policyOf(without) === wanted) delete limits[field];
   }
   return Object.keys(limits).length > 0 ? (limits as Limits) : undefined;
+}
+
+/** Work queue → the Warren policy naming it (the highest priority, then the first name, if several do). */
+const policyIndexes = new WeakMap<LiveTopology, Map<string, LivePolicy>>();
+
+function warrenPolicies(live: LiveTopology): Map<string, LivePolicy> {
+  let index = policyIndexes.get(live);
+  if (index) return index;
+  index = new Map();
+  const ranked = live.policies
+    .filter((p) => p.name.startsWith(POLICY_PREFIX))
+    .sort((a, b) => b.priority - a.priority || (a.name < b.name ? -1 : 1));
+  for (const policy of ranked)
+    for (const queue of policyPatternQueues(policy.pattern) ?? []) if (!index.has(queue)) index.set(queue, policy);
+  policyIndexes.set(live, index);
+  return index;
 }
 
 /** Policy keys → `limits` fields. */

@@ -9,7 +9,10 @@ export {
   deadLetterExchangeName,
   deadLetterQueueName,
   policyName,
+  policyPattern,
+  policyPatternQueues,
   POLICY_PREFIX,
+  POLICY_PATTERN_MAX_BYTES,
   HEADERS,
   formatDelay,
   parseDelay,
@@ -41,7 +44,8 @@ export type { ParseTopologyOptions } from './parse';
 export { loadTopologyFile, parseTopologyText, TopologyFileError } from './load';
 export { TopologyValidationError, formatIssue } from './validation-error';
 export type { TopologyIssue } from './validation-error';
-export { deriveTopology, POLICY_PRIORITY, DEFAULT_DELIVERY_LIMIT } from './derive';
+export { deriveTopology, DEFAULT_DELIVERY_LIMIT } from './derive';
+export { POLICY_PRIORITY, policyOfQueue } from './policy-groups';
 export { workQueueLayout, UnknownQueueError } from './layout';
 export { normaliseArguments } from './arguments';
 export { lintTopology } from './lint';

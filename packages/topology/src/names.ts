@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The one naming scheme for the objects Warren derives from a work queue `q`. Documented in the README; changing
  * a name here is a breaking change for every deployed topology.
@@ -6,13 +8,59 @@
  *   expired message is dead-lettered through the default exchange straight back to `q` (and only `q`).
  * - `q.dlx`: the dead-letter exchange (fanout) named in `q`'s `x-dead-letter-exchange`.
  * - `q.dlq`: the dead-letter queue (parking lot), bound to `q.dlx`.
- * - `warren.q`: the policy that carries `q`'s mutable settings (TTL, length limits, overflow, delivery limit).
+ * - `warren.<definition hash>.<first member hash>`: a policy carrying the mutable settings (TTL, length limits,
+ *   overflow, delivery limit) of every work queue with exactly that definition and queue type, its pattern an
+ *   anchored alternation of their escaped names, `^(?:a|b|c)$`, at most `POLICY_PATTERN_MAX_BYTES` long (a long
+ *   group is split into several policies, in sorted name order). One policy per queue made the broker match each
+ *   queue declare against hundreds of policies (5x slower applies); grouped, a 500-queue topology has a handful.
+ *   The name also hashes the policy's first queue (in sorted order), which belongs to one file only, so two files
+ *   sharing a vhost never claim the same policy with different members (identical limits are common: every quorum
+ *   queue gets a delivery limit); and a group keeps its name, updated in place, when a later member joins or leaves.
  */
 export const retryQueueName = (queue: string, delayMs: number): string => `${queue}.retry.${formatDelay(delayMs)}`;
 export const deadLetterExchangeName = (queue: string): string => `${queue}.dlx`;
 export const deadLetterQueueName = (queue: string): string => `${queue}.dlq`;
 export const POLICY_PREFIX = 'warren.';
-export const policyName = (queue: string): string => `${POLICY_PREFIX}${queue}`;
+
+/** The longest policy pattern Warren writes, in bytes: RabbitMQ 4.3 refuses patterns over 1,024 bytes. */
+export const POLICY_PATTERN_MAX_BYTES = 1000;
+
+/**
+ * `warren.<8 hex of the definition and queue type>.<8 hex of the first of the queues in sorted order>`: the name of
+ * the Warren policy holding `definition` for `queues` (in any order). Deterministic, so a second apply finds it
+ * unchanged.
+ */
+export function policyName(
+  queueType: string,
+  definition: Readonly<Record<string, unknown>>,
+  queues: readonly string[],
+): string {
+  const sortedDefinition = Object.fromEntries(Object.entries(definition).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const [first = ''] = [...queues].sort(byCodeUnit);
+  return `${POLICY_PREFIX}${hash([queueType, sortedDefinition])}.${hash(first)}`;
+}
+
+/** `^(?:a|b|c)$` with every name regex-escaped: matches exactly these queues. */
+export const policyPattern = (queues: readonly string[]): string => `^(?:${queues.map(escapeRegExp).join('|')})$`;
+
+/**
+ * The queue names a Warren policy pattern matches: `^(?:a|b)$`, or `^a$` (one policy per queue, before grouping).
+ * Undefined for any other regular expression (an operator's policy, or an edited pattern).
+ */
+export function policyPatternQueues(pattern: string): string[] | undefined {
+  const body = /^\^\(\?:(.*)\)\$$/s.exec(pattern)?.[1] ?? /^\^(.*)\$$/s.exec(pattern)?.[1];
+  if (body === undefined) return undefined;
+  const parts = body.split(/(?<!\\)\|/);
+  const names = parts.map((part) => part.replace(/\\(.)/gs, '$1'));
+  // Only an exact list of escaped names counts: `a.*` or `(a|b)c` are someone's own expressions.
+  return names.every((name, i) => name !== '' && escapeRegExp(name) === parts[i]) ? names : undefined;
+}
+
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const hash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8);
 
 /** Warren's own message headers. The attempt count lives here, not in `x-death` (RabbitMQ 4 stopped updating it). */
 export const HEADERS = {

@@ -6,8 +6,8 @@ import { resolveTarget, type TopologyTarget } from './target';
 
 export interface PlanOptions {
   /**
-   * Also delete `warren.` policies whose queue is not in the file. Off by default: several files (services) may
-   * share a vhost and each owns only its own queues' policies.
+   * Also delete `warren.` policies that name queues not in the file (or whose pattern is not a list of names). Off
+   * by default: several files (services) may share a vhost and each owns only its own queues' policies.
    * @default false
    */
   readonly prunePolicies?: boolean;

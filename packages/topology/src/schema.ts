@@ -98,7 +98,7 @@ export const exchangeSchema = z.strictObject(
   wrongType('expected the exchange settings, e.g. { type: topic }'),
 );
 
-/** The queue's mutable settings: they go into the Warren policy `warren.<queue>`, never into x-arguments. */
+/** The queue's mutable settings: they go into a Warren policy (shared by the queues with the same ones), never into x-arguments. */
 const limitsShape = {
   /** Ready messages at most (policy `max-length`). */
   maxLength: count('maxLength').optional(),

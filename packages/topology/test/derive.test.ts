@@ -6,12 +6,16 @@ import {
   WarrenError,
   DEFAULT_DELIVERY_LIMIT,
   POLICY_PRIORITY,
+  POLICY_PATTERN_MAX_BYTES,
+  policyName,
+  policyOfQueue,
+  policyPatternQueues,
   type TopologyInput,
 } from '../src';
 
 const derive = (input: TopologyInput) => deriveTopology(parseTopology(input));
 const queueNamed = (input: TopologyInput, name: string) => derive(input).queues.find((q) => q.name === name);
-const policyOf = (input: TopologyInput, queue: string) => derive(input).policies.find((p) => p.queue === queue);
+const policyOf = (input: TopologyInput, queue: string) => policyOfQueue(derive(input).policies, queue);
 
 const ORDERS: TopologyInput = {
   exchanges: { orders: { type: 'topic' } },
@@ -86,22 +90,24 @@ describe('deriveTopology: a quorum work queue with retries', () => {
     ]);
   });
 
-  it('puts the mutable settings in the policy warren.<queue>, with the default delivery limit', () => {
+  it('puts the mutable settings in a Warren policy naming the queue, with the default delivery limit', () => {
+    const definition = {
+      'dead-letter-strategy': 'at-least-once',
+      'delivery-limit': DEFAULT_DELIVERY_LIMIT,
+      'max-length': 10000,
+      overflow: 'reject-publish',
+    };
     expect(desired.policies).toEqual([
       {
-        name: `warren.${q}`,
-        pattern: '^billing\\.order-created$',
-        queue: q,
+        name: policyName('quorum', definition, [q]),
+        pattern: '^(?:billing\\.order-created)$',
+        queues: [q],
         queueType: 'quorum',
         priority: POLICY_PRIORITY,
-        definition: {
-          'dead-letter-strategy': 'at-least-once',
-          'delivery-limit': DEFAULT_DELIVERY_LIMIT,
-          'max-length': 10000,
-          overflow: 'reject-publish',
-        },
+        definition,
       },
     ]);
+    expect(desired.policies[0]?.name).toMatch(/^warren\.[0-9a-f]{8}\.[0-9a-f]{8}$/);
     expect(POLICY_PRIORITY).toBe(100);
     expect(DEFAULT_DELIVERY_LIMIT).toBe(20);
   });
@@ -205,7 +211,56 @@ describe('deriveTopology: policies', () => {
   });
 
   it('escapes the queue name in the anchored pattern', () => {
-    expect(policyOf({ queues: { 'a.b+(c)': {} } }, 'a.b+(c)')?.pattern).toBe('^a\\.b\\+\\(c\\)$');
+    expect(policyOf({ queues: { 'a.b+(c)': {} } }, 'a.b+(c)')?.pattern).toBe('^(?:a\\.b\\+\\(c\\))$');
+  });
+});
+
+describe('deriveTopology: grouped policies', () => {
+  const queues = (names: string[], limits: Record<string, unknown>, type = 'classic') =>
+    Object.fromEntries(names.map((name) => [name, { type, limits }])) as TopologyInput['queues'];
+
+  it('puts every queue with the same definition and type in one policy, sorted, and others apart', () => {
+    const desired = derive({
+      queues: {
+        ...queues(['c', 'a', 'b'], { maxLength: 5 }),
+        ...queues(['d'], { maxLength: 6 }),
+        ...queues(['e'], { maxLength: 5 }, 'quorum'),
+        ...queues(['f'], {}),
+      },
+    });
+    expect(desired.policies.map((p) => [p.queues, p.pattern]).sort()).toEqual([
+      [['a', 'b', 'c'], '^(?:a|b|c)$'],
+      [['d'], '^(?:d)$'],
+      [['e'], '^(?:e)$'],
+    ]);
+    expect(policyOf({ queues: queues(['a', 'b'], { maxLength: 5 }) }, 'b')?.definition).toEqual({ 'max-length': 5 });
+  });
+
+  it('splits a large group into patterns within the byte limit, each queue in exactly one', () => {
+    const names = Array.from({ length: 500 }, (_, i) => `service-é.queue-${String(i).padStart(3, '0')}`);
+    const { policies } = derive({ queues: queues(names, { maxLength: 5 }) });
+    expect(policies.length).toBeGreaterThan(10);
+    for (const p of policies) expect(Buffer.byteLength(p.pattern)).toBeLessThanOrEqual(POLICY_PATTERN_MAX_BYTES);
+    expect(policies.flatMap((p) => p.queues).sort()).toEqual(names.sort());
+    expect(new Set(policies.map((p) => p.name)).size).toBe(policies.length);
+  });
+
+  it('names a policy by its definition, type and first member, whatever the order or the later members', () => {
+    const definition = { 'max-length': 5 };
+    expect(policyName('classic', definition, ['a', 'b'])).toBe(policyName('classic', definition, ['b', 'a']));
+    expect(policyName('classic', definition, ['a', 'b'])).toBe(policyName('classic', definition, ['a', 'c']));
+    expect(policyName('classic', definition, ['a'])).not.toBe(policyName('classic', definition, ['b']));
+    expect(policyName('classic', definition, ['a'])).not.toBe(policyName('quorum', definition, ['a']));
+    expect(policyName('classic', definition, ['a'])).not.toBe(policyName('classic', { 'max-length': 6 }, ['a']));
+  });
+
+  it('reads the queue names back from a Warren pattern, and nothing from any other expression', () => {
+    const names = ['a.b', 'x|y', 'p(q)', 'back\\slash', 'dollar$'];
+    const { policies } = derive({ queues: queues(names, { maxLength: 1 }) });
+    expect(policyPatternQueues(policies[0]!.pattern)).toEqual([...names].sort());
+    expect(policyPatternQueues('^billing\\.orders$')).toEqual(['billing.orders']);
+    for (const other of ['^a.*$', '^(?:a|b.*)$', 'a', '^(a|b)$', '^(?:a|)$', '.*'])
+      expect(policyPatternQueues(other)).toBeUndefined();
   });
 });
 

@@ -96,7 +96,7 @@ describe('diffTopology', () => {
     const live = liveOf();
     const policy = live.policies[0]!;
     Object.assign(policy, { definition: { ...policy.definition, 'max-length': 20 }, priority: 0, 'apply-to': 'all' });
-    expect(item(live, 'warren.orders')).toMatchObject({
+    expect(item(live, desired.policies[0]!.name)).toMatchObject({
       action: 'update',
       differences: [
         { property: 'apply-to', live: 'all', wanted: 'queues' },
@@ -107,19 +107,79 @@ describe('diffTopology', () => {
     expect(plan(live)).toMatchObject({ hasChanges: true, hasDrift: false });
   });
 
-  it('deletes a Warren policy whose queue is in the file without limits; others are only reported', () => {
+  it('deletes a Warren policy naming only queues of the file; keeps and reports the others', () => {
     const live = liveOf();
     const policy = live.policies[0]!;
-    live.policies.push({ ...policy, name: `warren.${dlq!.name}` }, { ...policy, name: 'warren.elsewhere' });
-    live.policies.push({ ...policy, name: 'operator-policy' });
+    live.policies.push(
+      { ...policy, name: 'warren.orders', pattern: '^orders$' }, // one policy per queue, from before grouping
+      { ...policy, name: 'warren.old', pattern: `^(?:orders|${dlq!.name.replace('.', '\\.')})$` },
+      { ...policy, name: 'warren.elsewhere', pattern: '^(?:elsewhere)$' },
+      { ...policy, name: 'warren.regex', pattern: '^orders.*$' },
+      { ...policy, name: 'operator-policy', pattern: '^(?:orders)$' },
+    );
     const result = plan(live);
-    expect(result.items.filter((i) => i.action === 'delete').map((i) => i.name)).toEqual([`warren.${dlq!.name}`]);
-    expect(result.extra).toEqual([{ kind: 'policy', name: 'warren.elsewhere' }]);
-    expect(
-      plan(live, true)
-        .items.filter((i) => i.action === 'delete')
-        .map((i) => i.name),
-    ).toEqual([`warren.${dlq!.name}`, 'warren.elsewhere']);
+    const deleted = (r: typeof result) => r.items.filter((i) => i.action === 'delete').map((i) => i.name);
+    expect(deleted(result)).toEqual(['warren.orders', 'warren.old']);
+    expect(result.extra).toEqual([
+      { kind: 'policy', name: 'warren.elsewhere' },
+      { kind: 'policy', name: 'warren.regex' },
+    ]);
+    expect(deleted(plan(live, true))).toEqual(['warren.orders', 'warren.old', 'warren.elsewhere', 'warren.regex']);
+  });
+
+  it('trims a stale Warren policy naming queues of the file and others down to the others', () => {
+    const live = liveOf('4.3.6');
+    const policy = live.policies[0]!;
+    live.policies.push({ ...policy, name: 'warren.mixed', pattern: '^(?:gone|orders|zed)$' });
+    const result = plan(live);
+    expect(result.items.find((i) => i.name === 'warren.mixed')).toMatchObject({
+      action: 'update',
+      differences: [{ property: 'pattern', live: '^(?:gone|orders|zed)$', wanted: '^(?:gone|zed)$' }],
+      spec: { queues: ['gone', 'zed'], queueType: 'quorum', definition: policy.definition },
+    });
+    expect(result.extra).toEqual([]);
+    expect(plan(live, true).items.find((i) => i.name === 'warren.mixed')?.action).toBe('delete');
+  });
+
+  it('keeps the queues outside the file that a wanted policy names live, unless pruning', () => {
+    const live = liveOf();
+    const policy = live.policies[0]!;
+    policy.pattern = '^(?:orders|removed\\.queue)$';
+    expect(item(live, policy.name)).toMatchObject({
+      action: 'unchanged',
+      spec: { queues: ['orders', 'removed.queue'] },
+    });
+    // Unless another Warren policy names it (it moved to another file).
+    live.policies.push({ ...policy, name: 'warren.other-file', pattern: '^(?:removed\\.queue)$' });
+    expect(item(live, policy.name)).toMatchObject({ action: 'update', spec: { queues: ['orders'] } });
+    live.policies.pop();
+    expect(plan(live, true).items.find((i) => i.name === policy.name)).toMatchObject({
+      action: 'update',
+      differences: [{ property: 'pattern', live: '^(?:orders|removed\\.queue)$', wanted: '^(?:orders)$' }],
+    });
+  });
+
+  it('moves a queue whose limits change to another policy and leaves its old group to the others', () => {
+    const file = (limitsOfB: Record<string, unknown>) =>
+      deriveTopology(
+        parseTopology({
+          queues: {
+            a: { type: 'classic', limits: { maxLength: 10 } },
+            b: { type: 'classic', limits: limitsOfB },
+            c: { type: 'classic', limits: { maxLength: 10 } },
+          },
+        }),
+      );
+    const before = file({ maxLength: 10 });
+    const after = file({ maxLength: 20 });
+    const result = diffTopology(after, liveOfDesired(before), { vhost: '/' });
+    const policies = result.items.filter((i) => i.kind === 'policy');
+    // The group keeps its name (its first queue stays): updated in place, so a and c never lose their limits.
+    expect(policies.map((i) => [i.action, i.spec?.queues, i.differences.map((d) => d.property)])).toEqual([
+      ['update', ['a', 'c'], ['pattern']],
+      ['create', ['b'], []],
+    ]);
+    expect(diffTopology(after, liveOfDesired(after), { vhost: '/' }).hasChanges).toBe(false);
   });
 
   it('creates a missing binding and reports a live binding the file does not declare', () => {

@@ -61,6 +61,35 @@ describe('topologyFromLive (export)', () => {
     expect(exported.exchanges?.audit).toEqual({ type: 'fanout', bindings: [{ exchange: 'orders', routingKey: '#' }] });
   });
 
+  it('folds a grouped policy back into each queue it names, and a per-queue policy from before grouping', () => {
+    const grouped: TopologyInput = {
+      queues: Object.fromEntries(
+        Array.from({ length: 200 }, (_, i) => [
+          `svc.a-longer-queue-name.q${i}`,
+          { type: 'classic', limits: { maxLength: i % 2 ? 5 : 6 } },
+        ]),
+      ),
+    };
+    const desired = deriveTopology(parseTopology(grouped));
+    expect(desired.policies.length).toBeGreaterThan(2);
+    const live = liveOf(desired, '4.3.6');
+    const exported = topologyFromLive(live);
+    expect(exported.queues?.['svc.a-longer-queue-name.q7']).toEqual({ type: 'classic', limits: { maxLength: 5 } });
+    expect(exported.queues?.['svc.a-longer-queue-name.q8']).toEqual({ type: 'classic', limits: { maxLength: 6 } });
+    const plan = diffTopology(deriveTopology(parseTopology(exported)), live, { vhost: '/' });
+    expect(plan.hasChanges).toBe(false);
+
+    const legacy = {
+      ...live.policies[0]!,
+      name: 'warren.svc.a-longer-queue-name.q7',
+      pattern: '^svc\\.a-longer-queue-name\\.q7$',
+      priority: 200,
+    };
+    legacy.definition = { 'max-length': 9 };
+    const fromLegacy = topologyFromLive({ ...live, policies: [...live.policies, legacy] });
+    expect(fromLegacy.queues?.['svc.a-longer-queue-name.q7']).toEqual({ type: 'classic', limits: { maxLength: 9 } });
+  });
+
   it('exports a tier that is not what Warren derives as a queue of its own', () => {
     const live = liveOf(deriveTopology(parseTopology(file)));
     const tier = live.queues.find((q) => q.name === 'billing.retry.10s') as LiveQueue;

@@ -17,14 +17,14 @@ export function registerApply(program: Command, io: CliIo): void {
     .description(
       'Create the exchanges, queues (with their retry tiers and dead-letter queue) and bindings that are missing, ' +
         "and set the queues' mutable settings (TTL, length limits, overflow, delivery limit) through Warren's " +
-        'policies (warren.<queue>). Idempotent: a second run changes nothing and says so. Never deletes a queue ' +
+        'policies (warren.<hash>.<hash>: one per distinct set of limits, naming its queues). Idempotent: a second run changes nothing and says so. Never deletes a queue ' +
         'or an exchange: an object whose immutable properties drifted is refused with the diff and the way out, ' +
         'and nothing is changed.\n\nExit codes: 0 applied (or nothing to do), 1 error, an invalid file, or drift.',
     )
     .argument('<file>', 'topology file (.yaml, .yml, .json, .ts, .js)')
     .option('--dry-run', 'change nothing: print the plan, exactly as `warren plan` does')
     .option('--json', 'print the result as JSON (the structured result)')
-    .option('--prune-policies', 'also delete warren.* policies whose queue is not in the file');
+    .option('--prune-policies', 'also delete warren.* policies that name queues not in the file');
   withConnectionOptions(command).action(async (file: string, flags: ApplyFlags) =>
     flags.dryRun ? runPlan(file, flags, io) : runApply(file, flags, io),
   );

@@ -64,6 +64,8 @@ const connection = (): string[] => [
 ];
 const management = (): ManagementClient => new ManagementClient(broker.managementUrl, vhost);
 
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 describe('plan and apply', () => {
   it('plans the creation of everything, with exit code 2 under --detailed-exitcode', async () => {
     const { code, stdout, stderr } = await run([
@@ -77,7 +79,9 @@ describe('plan and apply', () => {
     expect(stdout).toContain(`+ create queue ${queue} (quorum)`);
     expect(stdout).toContain(`+ create queue ${queue}.retry.1s (quorum)`);
     expect(stdout).toContain(`+ create queue ${queue}.dlq (quorum)`);
-    expect(stdout).toContain(`+ create policy warren.${queue}`);
+    expect(stdout).toMatch(
+      new RegExp(`\\+ create policy warren\\.[0-9a-f]{8}\\.[0-9a-f]{8} \\(for ${escaped(queue)}: `),
+    );
   });
 
   it('plans as JSON for machines, exit code 0 without --detailed-exitcode', async () => {
@@ -113,14 +117,18 @@ describe('plan and apply', () => {
     expect(stdout).toContain(`against vhost '${vhost}'`);
   });
 
-  it('shows a policy update with --dry-run exactly as plan does, and changes nothing', async () => {
+  it('shows a policy change with --dry-run exactly as plan does, and changes nothing', async () => {
     const file = topologyFile('v2.json', { limits: { maxLength: 5000, overflow: 'reject-publish' } });
     const dryRun = await run(['apply', file, ...connection(), '--dry-run']);
     const plan = await run(['plan', file, ...connection()]);
     expect(dryRun).toEqual(plan);
+    // Other limits are another (grouped) policy: the new one is created, the old one deleted.
     expect(dryRun.stdout).toMatch(
-      new RegExp(`~ update policy warren\\.${queue.replace(/\./g, '\\.')}: .*max-length live 1000 wanted 5000`),
+      new RegExp(
+        `\\+ create policy warren\\.\\S+ \\(for ${escaped(queue)}: .*max-length 5000, overflow 'reject-publish'`,
+      ),
     );
+    expect(dryRun.stdout).toMatch(/- delete policy warren\.[0-9a-f]{8}\.[0-9a-f]{8}/);
 
     expect((await run(['plan', file, ...connection(), '--detailed-exitcode'])).code).toBe(2);
   });

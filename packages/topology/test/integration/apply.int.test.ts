@@ -11,7 +11,9 @@ import type { DesiredTopology } from '../../src/desired';
 import { exportTopology } from '../../src/export';
 import { loadTopologyFile } from '../../src/load';
 import { ManagementClient } from '../../src/management';
+import { policyPatternQueues } from '../../src/names';
 import { parseTopology } from '../../src/parse';
+import { policyOfQueue } from '../../src/policy-groups';
 import { planTopology } from '../../src/plan';
 import type { TopologyInput } from '../../src/schema';
 import { BrokerRefusedError, TopologyDriftError } from '../../src/topology-errors';
@@ -48,6 +50,12 @@ function derive(file: TopologyInput): DesiredTopology {
   const desired = deriveTopology(parseTopology(file));
   cleanup.push(desired);
   return desired;
+}
+
+/** The names of the live Warren policies whose pattern names `queue`. */
+async function policiesNaming(queue: string): Promise<string[]> {
+  const policies = await management.policies();
+  return policies.filter((p) => policyPatternQueues(p.pattern)?.includes(queue)).map((p) => p.name);
 }
 
 async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -120,14 +128,16 @@ describe('applyTopology', () => {
     for (const spec of desired.policies) {
       expect(policies.find((p) => p.name === spec.name)).toMatchObject({ definition: spec.definition, priority: 100 });
     }
+    const billingPolicy = policyOfQueue(desired.policies, billing)?.name;
+    expect(billingPolicy).toMatch(/^warren\.[0-9a-f]{8}\.[0-9a-f]{8}$/);
     expect(
       (
         await poll(
           () => liveQueue(billing),
-          (q) => q?.policy === `warren.${billing}`,
+          (q) => q?.policy === billingPolicy,
         )
       )?.policy,
-    ).toBe(`warren.${billing}`);
+    ).toBe(billingPolicy);
 
     const second = await applyTopology(desired, target);
     expect(second.changed).toBe(false);
@@ -141,33 +151,80 @@ describe('applyTopology', () => {
     const file = (maxLength: number, messageTtl: string): TopologyInput => ({
       queues: { [queue]: { type: 'quorum', limits: { maxLength, messageTtl } } },
     });
-    await applyTopology(derive(file(100, '10m')), target);
+    const original = derive(file(100, '10m'));
+    await applyTopology(original, target);
     await publish(queue, 5);
 
+    // Another definition is another policy (named after it): the new one is set, then the old one deleted.
     const changed = derive(file(50, '15m'));
+    const [before, after] = [original.policies[0]!, changed.policies[0]!];
     const plan = await planTopology(changed, target);
     expect(plan.items.filter((i) => i.action !== 'unchanged')).toEqual([
-      expect.objectContaining({
-        kind: 'policy',
-        name: `warren.${queue}`,
-        action: 'update',
-        differences: [
-          { property: 'definition.max-length', live: 100, wanted: 50 },
-          { property: 'definition.message-ttl', live: 600_000, wanted: 900_000 },
-        ],
-      }),
+      expect.objectContaining({ kind: 'policy', name: after.name, action: 'create', spec: after }),
+      expect.objectContaining({ kind: 'policy', name: before.name, action: 'delete' }),
     ]);
     const result = await applyTopology(changed, target);
-    expect(result.counts).toMatchObject({ created: 0, updated: 1, deleted: 0 });
+    expect(result.counts).toMatchObject({ created: 1, updated: 0, deleted: 1 });
 
     const live = await poll(
       () => liveQueue(queue),
       (q) => q?.effective_policy_definition?.['max-length'] === 50,
     );
-    expect(live?.policy).toBe(`warren.${queue}`);
+    expect(live?.policy).toBe(after.name);
+    expect(await policiesNaming(queue)).toEqual([after.name]);
     expect(live?.effective_policy_definition).toMatchObject({ 'max-length': 50, 'message-ttl': 900_000 });
     expect((await channel.checkQueue(queue)).messageCount).toBe(5);
     expect((await applyTopology(changed, target)).changed).toBe(false);
+  });
+
+  it('groups queues with the same limits in one policy and moves a queue whose limits change, keeping messages', async () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => `${run}-group-${name}`) as [string, string, string];
+    const file = (maxLengthOfB: number): TopologyInput => ({
+      queues: {
+        [a]: { type: 'classic', limits: { maxLength: 10 } },
+        [b]: { type: 'classic', limits: { maxLength: maxLengthOfB } },
+        [c]: { type: 'classic', limits: { maxLength: 10 } },
+      },
+    });
+    const grouped = derive(file(10));
+    expect(grouped.policies.map((p) => p.queues)).toEqual([[a, b, c]]);
+    await applyTopology(grouped, target);
+    for (const queue of [a, b, c]) await publish(queue, 2);
+    const group = grouped.policies[0]!.name;
+    await poll(
+      () => liveQueue(c),
+      (q) => q?.policy === group,
+    );
+
+    const moved = derive(file(20));
+    const result = await applyTopology(moved, target);
+    expect(result.counts).toMatchObject({ created: 1, updated: 1, deleted: 0 });
+    const own = policyOfQueue(moved.policies, b)!;
+    const liveB = await poll(
+      () => liveQueue(b),
+      (q) => q?.policy === own.name,
+    );
+    expect(liveB).toMatchObject({ policy: own.name, effective_policy_definition: { 'max-length': 20 } });
+    for (const queue of [a, c])
+      expect(await liveQueue(queue)).toMatchObject({
+        policy: group,
+        effective_policy_definition: { 'max-length': 10 },
+      });
+    expect(await policiesNaming(b)).toEqual([own.name]);
+    for (const queue of [a, b, c]) expect((await channel.checkQueue(queue)).messageCount).toBe(2);
+    expect((await applyTopology(moved, target)).changed).toBe(false);
+  });
+
+  it('never lets two files sharing a vhost claim the same policy, even with the same limits', async () => {
+    const [x, y] = [`${run}-file-x`, `${run}-file-y`];
+    const fileX = derive({ queues: { [x]: { type: 'classic', limits: { maxLength: 7 } } } });
+    const fileY = derive({ queues: { [y]: { type: 'classic', limits: { maxLength: 7 } } } });
+    await applyTopology(fileX, target);
+    const second = await applyTopology(fileY, target);
+    expect(second.counts).toMatchObject({ updated: 0, deleted: 0 });
+    expect(await planTopology(fileX, target)).toMatchObject({ hasChanges: false });
+    expect(await policiesNaming(x)).toEqual([fileX.policies[0]!.name]);
+    expect(await policiesNaming(y)).toEqual([fileY.policies[0]!.name]);
   });
 
   it('deletes the policy of a queue whose limits were removed, keeping the queue and its messages', async () => {
@@ -177,9 +234,9 @@ describe('applyTopology', () => {
     await publish(queue, 3);
     const result = await applyTopology(derive({ queues: { [queue]: { type: 'classic' } } }), target);
     expect(result.changes).toEqual([
-      expect.objectContaining({ kind: 'policy', name: `warren.${queue}`, action: 'delete' }),
+      expect.objectContaining({ kind: 'policy', name: limited.policies[0]!.name, action: 'delete' }),
     ]);
-    expect((await management.policies()).map((p) => p.name)).not.toContain(`warren.${queue}`);
+    expect(await policiesNaming(queue)).toEqual([]);
     expect((await channel.checkQueue(queue)).messageCount).toBe(3);
   });
 
@@ -202,7 +259,7 @@ describe('applyTopology', () => {
     expect((error as Error).message).toContain(`queue '${queue}':\n    type: live "classic", wanted "quorum"`);
     expect((error as Error).message).toMatch(/new name.*move the messages/s);
     expect((await liveQueue(queue))?.type).toBe('classic');
-    expect((await management.policies()).map((p) => p.name)).not.toContain(`warren.${queue}`);
+    expect(await policiesNaming(queue)).toEqual([]);
     expect((await channel.checkQueue(queue)).messageCount).toBe(1);
   });
 
@@ -255,8 +312,10 @@ describe('applyTopology', () => {
       const file = (maxLength: number) => derive({ queues: { [queue]: { type: 'classic', limits: { maxLength } } } });
       const limited = { amqpUrl: as(splitUrls(amqpUrl)[0] as string), managementUrl: as(managementUrl) };
       expect((await applyTopology(file(10), limited)).counts.created).toBe(5);
-      expect((await applyTopology(file(20), limited)).counts.updated).toBe(1);
-      const policy = (await management.policies()).find((p) => p.name === `warren.${queue}`);
+      expect((await applyTopology(file(20), limited)).counts).toMatchObject({ created: 1, deleted: 1 });
+      const names = await policiesNaming(queue);
+      expect(names).toHaveLength(1);
+      const policy = (await management.policies()).find((p) => p.name === names[0]);
       expect(policy?.definition).toEqual({ 'max-length': 20 });
     } finally {
       await management.request('DELETE', management.path('/api/users/{user}', user));
@@ -264,35 +323,52 @@ describe('applyTopology', () => {
   });
 
   it('exports the live vhost as a file whose apply is a no-op', async () => {
-    const [events, worker] = [`${run}-events`, `${run}-worker`];
-    const desired = derive({
-      exchanges: { [events]: { type: 'direct' } },
-      queues: {
-        [worker]: {
-          bindings: [{ exchange: events, routingKey: 'a' }],
-          retry: { delays: ['500ms', '5s'] },
-          limits: { maxLength: 20, deliveryLimit: 5 },
-        },
-      },
-    });
-    await applyTopology(desired, target);
-    const exported = await exportTopology(target);
-    expect(exported.queues?.[worker]).toEqual({
-      type: 'quorum',
-      bindings: [{ exchange: events, routingKey: 'a' }],
-      retry: { delays: ['500ms', '5s'] },
-      limits: { maxLength: 20, deliveryLimit: 5 },
-    });
-    expect(exported.queues?.[`${worker}.retry.5s`]).toBeUndefined();
-    // The vhost is shared with other suites: round-trip this suite's objects.
-    const mine = (record: Record<string, unknown> = {}) =>
-      Object.fromEntries(Object.entries(record).filter(([name]) => name.startsWith(run)));
-    const roundTrip = deriveTopology(
-      parseTopology({ exchanges: mine(exported.exchanges), queues: mine(exported.queues) }),
-    );
-    const result = await applyTopology(roundTrip, target);
-    expect(result.changes).toEqual([]);
-    expect(roundTrip.queues.map((q) => q.name)).toEqual(expect.arrayContaining(desired.queues.map((q) => q.name)));
+    // A vhost of its own: an export is the whole vhost, and on the shared one other suites' queues with the same
+    // limits would be regrouped with these (same limits, other policies: not a no-op, by design).
+    const vhost = `${run}-export`;
+    await management.request('PUT', management.path('/api/vhosts/{vhost}', vhost), {});
+    try {
+      const user = new URL(managementUrl).username || 'guest';
+      const all = { configure: '.*', write: '.*', read: '.*' };
+      await management.request('PUT', management.path('/api/permissions/{vhost}/{user}', vhost, user), all);
+      const [events, worker] = [`${run}-events`, `${run}-worker`];
+      const others = Object.fromEntries(
+        Array.from({ length: 3 }, (_, i) => [
+          `${run}-same-${i}`,
+          { type: 'classic' as const, limits: { maxLength: 9 } },
+        ]),
+      );
+      const desired = deriveTopology(
+        parseTopology({
+          exchanges: { [events]: { type: 'direct' } },
+          queues: {
+            ...others,
+            [worker]: {
+              bindings: [{ exchange: events, routingKey: 'a' }],
+              retry: { delays: ['500ms', '5s'] },
+              limits: { maxLength: 20, deliveryLimit: 5 },
+            },
+          },
+        }),
+      );
+      const inVhost = { ...target, vhost };
+      await applyTopology(desired, inVhost);
+      const exported = await exportTopology(inVhost);
+      expect(exported.queues?.[worker]).toEqual({
+        type: 'quorum',
+        bindings: [{ exchange: events, routingKey: 'a' }],
+        retry: { delays: ['500ms', '5s'] },
+        limits: { maxLength: 20, deliveryLimit: 5 },
+      });
+      expect(exported.queues?.[`${run}-same-1`]).toEqual({ type: 'classic', limits: { maxLength: 9 } });
+      expect(exported.queues?.[`${worker}.retry.5s`]).toBeUndefined();
+      const roundTrip = deriveTopology(parseTopology(exported));
+      const result = await applyTopology(roundTrip, inVhost);
+      expect(result.changes).toEqual([]);
+      expect(roundTrip.queues.map((q) => q.name).sort()).toEqual(desired.queues.map((q) => q.name).sort());
+    } finally {
+      await management.request('DELETE', management.path('/api/vhosts/{vhost}', vhost));
+    }
   });
 
   it('rejects an invalid file before any broker call, with the path and line', async () => {
@@ -328,7 +404,7 @@ describe('applyTopology', () => {
     await deleteTopology(desired, target);
     const queues = (await management.queues(['name'])).map((q) => q.name);
     for (const spec of desired.queues) expect(queues).not.toContain(spec.name);
-    expect((await management.policies()).map((p) => p.name)).not.toContain(`warren.${queue}`);
+    expect(await policiesNaming(queue)).toEqual([]);
     const plan = await planTopology(desired, target);
     expect(plan.counts.create).toBe(plan.items.length);
     await deleteTopology(desired, target);
