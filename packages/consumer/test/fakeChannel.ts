@@ -100,4 +100,8 @@ export class FakeChannel extends EventEmitter implements ChannelLike {
   }
 }
 
-export const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, then one more event-loop turn (acks are flushed on `setImmediate`). */
+export const tick = async (ms = 0): Promise<void> => {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  await new Promise((resolve) => setImmediate(resolve));
+};
