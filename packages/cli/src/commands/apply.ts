@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { applyTopology, deriveTopology, loadTopologyFile } from '@warren/topology';
+import { applyTopology } from '@warren/topology';
 import { formatApply, json } from '../format';
 import { line, type CliIo } from '../io';
-import { reportWarnings } from '../warnings';
-import { targetOf, withConnectionOptions } from '../target';
-import { runPlan, type PlanFlags } from './plan';
+import { withConnectionOptions } from '../target';
+import { prepare, runPlan, type PlanFlags } from './plan';
 
 interface ApplyFlags extends PlanFlags {
   readonly dryRun?: boolean;
@@ -31,11 +30,7 @@ export function registerApply(program: Command, io: CliIo): void {
 }
 
 async function runApply(file: string, flags: ApplyFlags, io: CliIo): Promise<void> {
-  const topology = await loadTopologyFile(file);
-  const desired = deriveTopology(topology);
-  reportWarnings(topology, io);
-  const result = await applyTopology(desired, targetOf(flags, io, topology.vhost), {
-    prunePolicies: flags.prunePolicies ?? false,
-  });
+  const { desired, target, options } = await prepare(file, flags, io);
+  const result = await applyTopology(desired, target, options);
   line(io.stdout, flags.json ? json(result) : formatApply(result, file));
 }

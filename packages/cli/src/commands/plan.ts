@@ -36,14 +36,21 @@ export function registerPlan(program: Command, io: CliIo): void {
   withConnectionOptions(command).action(async (file: string, flags: PlanFlags) => runPlan(file, flags, io));
 }
 
+/** Loads and derives a topology file, prints its lint warnings, and resolves the broker: `plan`'s and `apply`'s start. */
+export async function prepare(file: string, flags: PlanFlags, io: CliIo) {
+  const topology = await loadTopologyFile(file);
+  reportWarnings(topology, io);
+  return {
+    desired: deriveTopology(topology),
+    target: targetOf(flags, io, topology.vhost),
+    options: { prunePolicies: flags.prunePolicies ?? false },
+  };
+}
+
 /** Plans and prints; shared by `plan` and `apply --dry-run`. */
 export async function runPlan(file: string, flags: PlanFlags, io: CliIo): Promise<void> {
-  const topology = await loadTopologyFile(file);
-  const desired = deriveTopology(topology);
-  reportWarnings(topology, io);
-  const plan = await planTopology(desired, targetOf(flags, io, topology.vhost), {
-    prunePolicies: flags.prunePolicies ?? false,
-  });
+  const { desired, target, options } = await prepare(file, flags, io);
+  const plan = await planTopology(desired, target, options);
   line(io.stdout, flags.json ? json(plan) : formatPlan(plan, file));
   const code = planExitCode(plan, flags.detailedExitcode ?? false);
   if (code === 1 && !flags.json) throw new TopologyDriftError(plan);
