@@ -7,6 +7,8 @@ const shared: Config = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.base.json', diagnostics: false }] },
   moduleNameMapper: { '^@warren/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts' },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Built output (the CLI's holds a copy of its package.json) is not part of the module map.
+  modulePathIgnorePatterns: ['<rootDir>/packages/[^/]+/dist/', '<rootDir>/examples/[^/]+/dist/'],
 };
 
 const config: Config = {

@@ -11,7 +11,7 @@ export const DEFAULT_RABBITMQ_IMAGE = 'rabbitmq:4-management';
  * for both. The host ports keep the management API at the AMQP port + 10000, so code that derives one from the
  * other (`managementUrlFor`) works against the container too.
  */
-export async function startRabbitContainer(image: string): Promise<TestBroker> {
+export async function startRabbitContainer(image: string): Promise<ContainerBroker> {
   for (let attempt = 1; ; attempt += 1) {
     const amqpPort = await freePortPair();
     try {
@@ -23,7 +23,12 @@ export async function startRabbitContainer(image: string): Promise<TestBroker> {
   }
 }
 
-async function start(image: string, amqpPort: number): Promise<TestBroker> {
+/** A container broker; `exec` runs a command inside it (for `rabbitmqctl`). @internal */
+export interface ContainerBroker extends TestBroker {
+  exec(command: string[]): Promise<string>;
+}
+
+async function start(image: string, amqpPort: number): Promise<ContainerBroker> {
   const container = await new GenericContainer(image)
     .withExposedPorts({ container: 5672, host: amqpPort }, { container: 15672, host: amqpPort + 10_000 })
     .withWaitStrategy(Wait.forSuccessfulCommand('rabbitmq-diagnostics -q check_port_connectivity'))
@@ -35,6 +40,12 @@ async function start(image: string, amqpPort: number): Promise<TestBroker> {
     managementUrl: `http://guest:guest@${host}:${container.getMappedPort(15672)}`,
     source: 'container',
     image,
+    exec: async (command) => {
+      const result = await container.exec(command);
+      if (result.exitCode !== 0)
+        throw new Error(`${command.join(' ')} exited with ${result.exitCode}: ${result.output}`);
+      return result.output;
+    },
     stop: async () => {
       await container.stop({ timeout: 5_000 });
     },
@@ -42,7 +53,7 @@ async function start(image: string, amqpPort: number): Promise<TestBroker> {
 }
 
 /** A free port P (20000–49999) whose P + 10000 is free too. */
-async function freePortPair(): Promise<number> {
+export async function freePortPair(): Promise<number> {
   for (;;) {
     const port = 20_000 + Math.floor(Math.random() * 30_000);
     if ((await isFree(port)) && (await isFree(port + 10_000))) return port;

@@ -4,6 +4,8 @@ export { useTopology } from './useTopology';
 export { startBroker, LOCAL_AMQP_URL } from './startBroker';
 export type { TestBroker, StartBrokerOptions, BrokerSource } from './startBroker';
 export { DEFAULT_RABBITMQ_IMAGE } from './container';
+export { startPrivateBroker } from './privateBroker';
+export type { PrivateBroker, PrivateBrokerOptions } from './privateBroker';
 export { TestBrokerError } from './BrokerError';
 export { uniqueName } from './uniqueName';
 export { TestManagementClient } from './TestManagementClient';

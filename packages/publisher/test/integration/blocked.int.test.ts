@@ -1,38 +1,28 @@
-import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import { startPrivateBroker, type BrokerHandle, type PrivateBroker } from '@warren/testing';
 import { BlockedError } from '../../src';
 import { openPublisher, watchForStrayErrors } from './helpers';
-import type { BrokerHandle } from '@warren/testing';
 
 // A memory alarm blocks every publisher of a broker: raise one only on a broker of our own, never the shared one.
-process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
-const IMAGE = process.env.WARREN_RABBITMQ_IMAGE ?? 'warren-test/rabbitmq:sid';
-
-let container: StartedTestContainer;
+let privateBroker: PrivateBroker;
 const cleanups: (() => Promise<unknown>)[] = [];
 const stray = watchForStrayErrors();
 const broker = {
   get amqpUrl() {
-    return `amqp://guest:guest@${container.getHost()}:${container.getMappedPort(5672)}`;
+    return privateBroker.amqpUrl;
   },
   teardown: (cleanup: () => Promise<unknown>) => void cleanups.push(cleanup),
 } as unknown as BrokerHandle;
 
 beforeAll(async () => {
-  container = await new GenericContainer(IMAGE)
-    .withExposedPorts(5672)
-    .withWaitStrategy(Wait.forSuccessfulCommand('rabbitmq-diagnostics -q check_port_connectivity'))
-    .withStartupTimeout(120_000)
-    .start();
+  privateBroker = await startPrivateBroker();
 }, 180_000);
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  await container?.stop({ timeout: 5_000 });
-});
+  await privateBroker?.stop();
+}, 60_000);
 
 async function memoryAlarm(on: boolean): Promise<void> {
-  const result = await container.exec(['rabbitmqctl', 'set_vm_memory_high_watermark', on ? '0' : '0.4']);
-  if (result.exitCode !== 0) throw new Error(`rabbitmqctl failed: ${result.output}`);
+  await privateBroker.rabbitmqctl(['set_vm_memory_high_watermark', on ? '0' : '0.4']);
 }
 
 describe('publisher and connection.blocked (memory alarm, private broker)', () => {

@@ -1,0 +1,174 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, readFileSync, closeSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeError } from '@warren/topology';
+import { TestBrokerError } from './BrokerError';
+import { DEFAULT_RABBITMQ_IMAGE, dockerAvailable, freePortPair, startRabbitContainer } from './container';
+import type { TestBroker } from './startBroker';
+
+/**
+ * A broker that belongs to one test file, for faults that must never touch a shared broker: memory and disk alarms,
+ * `close_all_connections`, a stop. `source` says what it is: a second RabbitMQ node started on this machine from
+ * its installed `rabbitmq-server`, or a container.
+ */
+export interface PrivateBroker extends Omit<TestBroker, 'source'> {
+  readonly source: 'local-node' | 'container';
+  /** Runs `rabbitmqctl <args>` against this broker only and returns what it printed. */
+  rabbitmqctl(args: readonly string[]): Promise<string>;
+}
+
+export interface PrivateBrokerOptions {
+  /** The image, when a container is started. @default process.env.WARREN_RABBITMQ_IMAGE ?? 'rabbitmq:4-management' */
+  readonly image?: string;
+  /**
+   * `'auto'`: a node of the local RabbitMQ installation when there is one, else a container.
+   * `'container'`: always a container.
+   * @default process.env.WARREN_TEST_BROKER ?? 'auto'
+   */
+  readonly mode?: 'auto' | 'container';
+}
+
+// Debian's and Ubuntu's package layout; the wrapper in /usr/sbin runs the tools as the `rabbitmq` user when root
+// calls them, so the new node shares that user's Erlang cookie with them.
+const SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
+const RABBITMQ_HOME = '/var/lib/rabbitmq';
+const START_TIMEOUT_MS = 90_000;
+
+/**
+ * Starts a RabbitMQ of the test's own (about 5-10 s) and returns its URLs and a `rabbitmqctl` for it. Call
+ * `stop()` when done: it stops the node or container and removes its data.
+ * @example
+ * const broker = await startPrivateBroker();
+ * await broker.rabbitmqctl(['set_vm_memory_high_watermark', '0']); // a memory alarm on this broker only
+ */
+export async function startPrivateBroker(options: PrivateBrokerOptions = {}): Promise<PrivateBroker> {
+  const mode = options.mode ?? (process.env.WARREN_TEST_BROKER || 'auto');
+  const image = options.image ?? process.env.WARREN_RABBITMQ_IMAGE ?? DEFAULT_RABBITMQ_IMAGE;
+  if (mode !== 'container' && localNodePossible()) return startLocalNode();
+  if (await dockerAvailable()) return startContainer(image);
+  throw new TestBrokerError(
+    'NO_TEST_BROKER',
+    `A private RabbitMQ is needed (for faults that must not touch a shared broker), but ` +
+      (mode === 'container'
+        ? 'WARREN_TEST_BROKER=container is set and '
+        : `${SERVER} is not installed (or not root) and `) +
+      'no Docker engine is reachable. Install the rabbitmq-server package and run the tests as root, or start a ' +
+      'Docker engine so a RabbitMQ container can be started.',
+  );
+}
+
+function localNodePossible(): boolean {
+  return process.getuid?.() === 0 && existsSync(SERVER) && existsSync(RABBITMQ_HOME);
+}
+
+async function startContainer(image: string): Promise<PrivateBroker> {
+  try {
+    const broker = await startRabbitContainer(image);
+    return { ...broker, source: 'container', rabbitmqctl: (args) => broker.exec(['rabbitmqctl', ...args]) };
+  } catch (cause) {
+    throw new TestBrokerError(
+      'TEST_CONTAINER_FAILED',
+      `Could not start a private RabbitMQ container from image '${image}': ${describeError(cause)}. ` +
+        'Set WARREN_RABBITMQ_IMAGE to an image that exists here.',
+      { cause },
+    );
+  }
+}
+
+async function startLocalNode(): Promise<PrivateBroker> {
+  const dir = await mkdtemp(join(tmpdir(), 'warren-node-'));
+  const amqpPort = await freePortPair();
+  const distPort = await freePortPair();
+  const node = `warren-${Math.random().toString(36).slice(2, 10)}@${hostname().split('.')[0]}`;
+  await writeFile(
+    join(dir, 'rabbitmq.conf'),
+    `listeners.tcp.default = ${amqpPort}\nmanagement.tcp.port = ${amqpPort + 10_000}\n`,
+  );
+  await writeFile(join(dir, 'enabled_plugins'), '[rabbitmq_management].\n');
+  const environment = {
+    RABBITMQ_NODENAME: node,
+    RABBITMQ_NODE_PORT: amqpPort,
+    RABBITMQ_DIST_PORT: distPort,
+    RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq.conf'),
+    RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'),
+    RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'),
+    RABBITMQ_LOG_BASE: join(dir, 'log'),
+    RABBITMQ_PID_FILE: join(dir, 'pid'),
+  };
+  const exports = Object.entries(environment)
+    .map(([key, value]) => `export ${key}='${value}';`)
+    .join(' ');
+  await run('chown', ['-R', 'rabbitmq:rabbitmq', dir]);
+
+  const logFile = join(dir, 'stdout.log');
+  const out = openSync(logFile, 'a');
+  const server = spawn('su', ['rabbitmq', '-s', '/bin/sh', '-c', `${exports} cd ${RABBITMQ_HOME} && exec ${SERVER}`], {
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  const rabbitmqctl = (args: readonly string[]) => run('rabbitmqctl', ['-q', '-n', node, ...args]);
+  const stop = async () => {
+    await rabbitmqctl(['stop']).catch(() => undefined);
+    if (server.exitCode === null) server.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await awaitStartup(server, rabbitmqctl, logFile);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    amqpUrl: `amqp://guest:guest@127.0.0.1:${amqpPort}`,
+    managementUrl: `http://guest:guest@127.0.0.1:${amqpPort + 10_000}`,
+    source: 'local-node',
+    rabbitmqctl,
+    stop,
+  };
+}
+
+async function awaitStartup(
+  server: ChildProcess,
+  rabbitmqctl: (args: readonly string[]) => Promise<string>,
+  logFile: string,
+): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) {
+      throw new TestBrokerError('TEST_NODE_FAILED', `The private RabbitMQ node exited: ${tail(logFile)}`);
+    }
+    // `await_startup` needs a node that answers at all; until then it fails at once, so poll.
+    try {
+      await rabbitmqctl(['await_startup', '--timeout', '30']);
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  throw new TestBrokerError(
+    'TEST_NODE_FAILED',
+    `The private RabbitMQ node did not start within ${START_TIMEOUT_MS / 1000} s: ${describeError(lastError)}; ` +
+      tail(logFile),
+  );
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-5).join(' | ');
+  } catch {
+    return '(no output)';
+  }
+}
+
+function run(command: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim() || error.message}`));
+      else resolve(stdout);
+    });
+  });
+}
