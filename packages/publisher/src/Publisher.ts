@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Message, Options } from 'amqplib';
 import {
@@ -23,6 +22,7 @@ import {
   ValidationError,
 } from './errors';
 import { Fifo } from './Fifo';
+import { newMessageId } from './messageId';
 import type { PublishOptions, RawPublishOptions, ResolvedOptions } from './options';
 import { Outbound, type PublishResult } from './Outbound';
 
@@ -206,7 +206,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     const refusal = this.refusal(body);
     if (refusal) return Promise.reject(refusal);
     const now = Date.now();
-    const messageId = options?.messageId ?? randomUUID();
+    const messageId = options?.messageId ?? newMessageId();
     const properties = toProperties(options, contentType, messageId, now, this.options.mandatory);
     const deadline = now + (options?.timeoutMs ?? this.options.timeoutMs);
     return new Promise<PublishResult>((resolve, reject) => {

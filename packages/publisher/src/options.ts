@@ -28,7 +28,7 @@ export interface PublisherOptions extends ConnectionOptions {
 
 /** Options of one publish. */
 export interface PublishOptions {
-  /** Your id for the message (deduplication key downstream). @default a random UUID */
+  /** Your id for the message (deduplication key downstream). @default a random 128-bit id, 22 base64url characters */
   readonly messageId?: string;
   /** Application headers (at most 64 KiB encoded). */
   readonly headers?: Readonly<Record<string, unknown>>;
