@@ -22,8 +22,9 @@ export function withConnectionOptions(command: Command): Command {
     )
     .addOption(
       new Option(
-        '--management-url <url>',
-        "management HTTP API URL (default: the first AMQP URL's host, port 15672 (amqps: 15671), same credentials)",
+        '--management-url <urls>',
+        'management HTTP API URL; several comma-separated for a cluster (the first that answers is used) ' +
+          "(default: each AMQP URL's host, port 15672 (amqps: 15671), same credentials)",
       ),
     )
     .addOption(

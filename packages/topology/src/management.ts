@@ -53,23 +53,27 @@ export interface LivePolicy {
   definition: Record<string, unknown>;
 }
 
+/** One management endpoint: its URL without credentials, and the credentials as a header. */
+interface Endpoint {
+  readonly base: string;
+  readonly authorization: string;
+}
+
 /**
  * A small client for RabbitMQ's management HTTP API (the only source of truth for live arguments and policies).
- * Credentials come from the URL (`http://user:pass@host:15672`) and never appear in errors.
+ * Credentials come from the URL (`http://user:pass@host:15672`) and never appear in errors. Given several URLs (the
+ * nodes of a cluster), it uses the first that answers and moves on when that one stops answering.
  */
 export class ManagementClient {
-  private readonly base: string;
-  private readonly authorization: string;
+  private readonly endpoints: readonly Endpoint[];
+  /** The endpoint that answered last; tried first. */
+  private current = 0;
   readonly vhost: string;
 
-  constructor(managementUrl: string, vhost = '/') {
-    const url = new URL(managementUrl);
-    const user = decodeURIComponent(url.username || 'guest');
-    const pass = decodeURIComponent(url.password || 'guest');
-    this.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-    url.username = '';
-    url.password = '';
-    this.base = url.toString().replace(/\/$/, '');
+  constructor(managementUrl: string | readonly string[], vhost = '/') {
+    const urls = typeof managementUrl === 'string' ? [managementUrl] : managementUrl;
+    if (urls.length === 0) throw new WarrenError('INVALID_URL', 'No management API URL given (--management-url).');
+    this.endpoints = urls.map(endpoint);
     this.vhost = vhost;
   }
 
@@ -80,19 +84,29 @@ export class ManagementClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.base}${path}`, {
-        method,
-        headers: { authorization: this.authorization, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (cause) {
+    let response: Response | undefined;
+    let unreachable: unknown;
+    for (let attempt = 0; attempt < this.endpoints.length && response === undefined; attempt++) {
+      const index = (this.current + attempt) % this.endpoints.length;
+      const { base, authorization } = this.endpoints[index] as Endpoint;
+      try {
+        response = await fetch(`${base}${path}`, {
+          method,
+          headers: { authorization, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        this.current = index;
+      } catch (cause) {
+        unreachable = cause;
+      }
+    }
+    if (response === undefined) {
+      const where = this.endpoints.map(({ base }) => redactUrl(base)).join(', ');
       throw new ManagementApiError(
-        `Cannot reach the RabbitMQ management API at ${redactUrl(this.base)}: is the rabbitmq_management plugin ` +
+        `Cannot reach the RabbitMQ management API at ${where}: is the rabbitmq_management plugin ` +
           `enabled (rabbitmq-plugins enable rabbitmq_management) and the URL right (--management-url)?`,
         0,
-        { cause },
+        { cause: unreachable },
       );
     }
     const text = await response.text();
@@ -157,4 +171,16 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function endpoint(managementUrl: string): Endpoint {
+  const url = new URL(managementUrl);
+  const user = decodeURIComponent(url.username || 'guest');
+  const pass = decodeURIComponent(url.password || 'guest');
+  url.username = '';
+  url.password = '';
+  return {
+    base: url.toString().replace(/\/$/, ''),
+    authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`,
+  };
 }

@@ -6,7 +6,10 @@ import { WarrenError } from './errors';
 export interface TopologyTarget {
   /** One AMQP URL, or several comma-separated (the nodes of a cluster, tried in turn). */
   readonly amqpUrl: string;
-  /** The management API. @default the first AMQP URL's host, port + 10000 (15672), same credentials */
+  /**
+   * The management API; several comma-separated for a cluster (the first that answers is used).
+   * @default each AMQP URL's host, port + 10000 (15672), same credentials
+   */
   readonly managementUrl?: string;
   /** @default the vhost of the first AMQP URL (`/`) */
   readonly vhost?: string;
@@ -25,7 +28,8 @@ export function resolveTarget(target: TopologyTarget): ResolvedTarget {
   const first = urls[0];
   if (first === undefined) throw new WarrenError('INVALID_URL', 'No AMQP URL given: pass --url or set AMQP_URL.');
   const vhost = target.vhost ?? vhostOf(first);
-  const management = new ManagementClient(target.managementUrl ?? managementUrlFor(first), vhost);
+  const managementUrls = target.managementUrl ? splitUrls(target.managementUrl) : urls.map(managementUrlFor);
+  const management = new ManagementClient(managementUrls, vhost);
   return { urls: urls.map((url) => withVhost(url, vhost)), vhost, management };
 }
 

@@ -284,6 +284,15 @@ describe('connection errors', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`${queue}.dlq`);
   });
+
+  it("uses the next node's management API when the first does not answer", async () => {
+    const ownVhost = await createVhost();
+    const managementUrls = `http://guest:guest@127.0.0.1:1,${broker.managementUrl}`;
+    const args = ['plan', topologyFile('v1.json'), '--url', `amqp://127.0.0.1:1,${broker.amqpUrl}`];
+    const { code, stdout, stderr } = await run([...args, '--management-url', managementUrls, '--vhost', ownVhost]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain(`+ create queue ${queue} (quorum)`);
+  });
 });
 
 describe('broker refusals', () => {
