@@ -26,6 +26,8 @@ export class Outbound {
   held = false;
   /** When a nacked message may be sent again (epoch ms). */
   retryAt = 0;
+  /** A copy went out on a channel that closed before confirming it: that copy may have arrived. */
+  mayHaveArrived = false;
 
   constructor(
     readonly exchange: string,

@@ -70,6 +70,11 @@ export type Connect = (onFatal: (error: ConnectionConfigError) => void) => Conne
 const JSON_TYPE = 'application/json';
 const BINARY_TYPE = 'application/octet-stream';
 const noop = (): void => undefined;
+/**
+ * A nacked message is sent again only if the broker can answer that copy before the deadline; otherwise it fails
+ * now. So `BrokerBusyError` means "not accepted": no copy of the message is still on its way.
+ */
+const ANSWER_MARGIN_MS = 100;
 
 /**
  * Publishes with publisher confirms over a reconnecting connection. A publish resolves only when the broker has
@@ -82,7 +87,7 @@ const noop = (): void => undefined;
  * | buffer full (messages or bytes)                | fails at once (or waits for space up to the deadline)          | `BufferFullError` (BUFFER_FULL)          |
  * | connection lost with messages unconfirmed      | re-sends them (same `messageId`) on the next connection        | after the deadline: `PublishTimeoutError` (PUBLISH_TIMEOUT) |
  * | disconnected / connecting                      | buffers, sends on connect                                      | after the deadline: `PublishTimeoutError` |
- * | broker nack (queue full, `reject-publish`)     | retries, exponential back-off with full jitter                 | when the budget is spent: `BrokerBusyError` (BROKER_BUSY) |
+ * | broker nack (queue full, `reject-publish`)     | retries, exponential back-off with full jitter                 | when the budget is spent: `BrokerBusyError` (BROKER_BUSY); `PublishTimeoutError` if a copy may have arrived |
  * | `connection.blocked` (memory/disk alarm)       | holds messages until `unblocked`                               | after the deadline: `BlockedError` (BROKER_BLOCKED) |
  * | `basic.return` (no route, `mandatory`)         | fails the message                                              | `UnroutableError` (UNROUTABLE, 312)      |
  * | channel closed: exchange missing (404)         | fails the messages for that exchange, re-sends the others      | `ExchangeNotFoundError` (EXCHANGE_NOT_FOUND) |
@@ -315,7 +320,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     const now = Date.now();
     const delay = fullJitter(message.nacks, backoffInitialMs, backoffMaxMs);
     message.nacks++;
-    if (now + delay >= message.deadline) return this.fail(message, this.busy(message));
+    if (now + delay + ANSWER_MARGIN_MS >= message.deadline) return this.fail(message, this.refused(message));
     message.retryAt = now + delay;
     message.returned = undefined;
     this.delayed.push(message);
@@ -387,6 +392,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
       if (failure) this.fail(message, failure);
       else {
         message.returned = undefined;
+        message.mayHaveArrived = true;
         resend.push(message);
       }
     }
@@ -485,22 +491,26 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.delayed = [];
     for (const message of delayed) {
       if (message.settled) continue;
-      if (message.deadline <= now) this.fail(message, this.busy(message));
+      if (message.deadline <= now) this.fail(message, this.refused(message));
       else if (message.retryAt <= now) this.pending.push(message);
       else this.keep(message, message.retryAt, this.delayed);
     }
-    this.pending.filter((message) => this.alive(message, now));
-    this.waiting.filter((message) => this.alive(message, now));
-    this.window.forEach((message) => this.alive(message, now));
+    this.pending.filter((message) => this.alive(message, now, false));
+    this.waiting.filter((message) => this.alive(message, now, false));
+    this.window.forEach((message) => this.alive(message, now, true));
     this.pump();
   };
 
-  /** Fails a message past its deadline; otherwise re-arms the sweep for it. */
-  private alive(message: Outbound, now: number): boolean {
+  /**
+   * Fails a message past its deadline; otherwise re-arms the sweep for it. A message sent and not yet answered
+   * (`inFlight`) may still arrive, whatever happened to its earlier copies: that is a timeout, not a refusal.
+   */
+  private alive(message: Outbound, now: number, inFlight: boolean): boolean {
     if (message.settled) return false;
     if (message.deadline > now) return this.keep(message, message.deadline);
     if (!message.held) this.fail(message, this.bufferFull());
-    else if (message.nacks > 0) this.fail(message, this.busy(message));
+    else if (inFlight) this.fail(message, this.isBlocked ? this.blocked(message) : this.timedOut(message));
+    else if (message.nacks > 0) this.fail(message, this.refused(message));
     else if (this.isBlocked) this.fail(message, this.blocked(message));
     else this.fail(message, this.timedOut(message));
     return false;
@@ -510,6 +520,11 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     into?.push(message);
     this.watch(Math.min(time, message.deadline));
     return true;
+  }
+
+  /** The broker nacked the message until its deadline: a refusal, unless a copy lost with a channel may be in. */
+  private refused(message: Outbound): BrokerBusyError | PublishTimeoutError {
+    return message.mayHaveArrived ? this.timedOut(message) : this.busy(message);
   }
 
   private busy(message: Outbound): BrokerBusyError {

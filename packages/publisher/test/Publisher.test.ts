@@ -123,6 +123,42 @@ describe('publish', () => {
     expect(channel.sent.length).toBeGreaterThan(1);
   });
 
+  it('does not re-send a nacked message the broker could not answer before the deadline: BrokerBusyError at once', async () => {
+    const { publisher, manager } = fakePublisher({ backoffInitialMs: 10, backoffMaxMs: 10, timeoutMs: 100 });
+    const channel = (await manager.connect()).channel;
+    const result = publisher.publishRaw('x', 'k', {}).catch((e: unknown) => e);
+    channel.nack(1);
+    // 10 ms of back-off + 100 ms for the broker to answer the copy would pass the 100 ms deadline.
+    expect(await result).toBeInstanceOf(BrokerBusyError);
+    expect(channel.sent).toHaveLength(1);
+  });
+
+  it('fails a re-sent copy still unanswered at the deadline with PublishTimeoutError (it may arrive), not BROKER_BUSY', async () => {
+    const { publisher, manager } = fakePublisher({ backoffInitialMs: 5, backoffMaxMs: 5, timeoutMs: 150 });
+    const channel = (await manager.connect()).channel;
+    const result = publisher.publishRaw('x', 'k', {}).catch((e: unknown) => e);
+    channel.nack(1);
+    await sleep(30);
+    expect(channel.sent).toHaveLength(2); // the broker never answers the second copy
+    const error = await result;
+    expect(error).toBeInstanceOf(PublishTimeoutError);
+    expect((error as PublishTimeoutError).message).toMatch(/may still\s+arrive/);
+  });
+
+  it('fails with PublishTimeoutError, not BROKER_BUSY, when a copy lost with a connection may have arrived', async () => {
+    const { publisher, manager } = fakePublisher({ backoffInitialMs: 5, backoffMaxMs: 5, timeoutMs: 150 });
+    const first = (await manager.connect()).channel;
+    const result = publisher.publishRaw('x', 'k', {}).catch((e: unknown) => e);
+    expect(first.sent).toHaveLength(1);
+    manager.drop(); // the first copy's fate is unknown: it may be in the queue
+    const second = (await manager.connect()).channel;
+    const nackAll = setInterval(() => second.sent.forEach((_, i) => second.nack(i + 1)), 2);
+    const error = await result;
+    clearInterval(nackAll);
+    expect(second.sent.length).toBeGreaterThan(1);
+    expect(error).toBeInstanceOf(PublishTimeoutError);
+  });
+
   it('re-sends unconfirmed messages with the same messageId after a connection drop', async () => {
     const { publisher, manager } = fakePublisher();
     const disconnected = jest.fn();
