@@ -7,6 +7,7 @@ import { describeError } from '@warren/topology';
 import { TestBrokerError } from './BrokerError';
 import { DEFAULT_RABBITMQ_IMAGE, dockerAvailable, freePortPair, startRabbitContainer } from './container';
 import type { TestBroker } from './startBroker';
+import { waitFor } from './waitFor';
 
 /**
  * A broker that belongs to one test file, for faults that must never touch a shared broker: memory and disk alarms,
@@ -134,26 +135,22 @@ async function awaitStartup(
   rabbitmqctl: (args: readonly string[]) => Promise<string>,
   logFile: string,
 ): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) {
-      throw new TestBrokerError('TEST_NODE_FAILED', `The private RabbitMQ node exited: ${tail(logFile)}`);
-    }
-    // `await_startup` needs a node that answers at all; until then it fails at once, so poll.
-    try {
+  // `await_startup` needs a node that answers at all; until then it fails at once, so poll.
+  const outcome = await waitFor(
+    'the private RabbitMQ node to start',
+    START_TIMEOUT_MS,
+    async () => {
+      if (server.exitCode !== null) return 'exited';
       await rabbitmqctl(['await_startup', '--timeout', '30']);
-      return;
-    } catch (error) {
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+      return 'started';
+    },
+    500,
+  ).catch((cause: unknown) => {
+    throw new TestBrokerError('TEST_NODE_FAILED', `${describeError(cause)} ${tail(logFile)}`, { cause });
+  });
+  if (outcome === 'exited') {
+    throw new TestBrokerError('TEST_NODE_FAILED', `The private RabbitMQ node exited: ${tail(logFile)}`);
   }
-  throw new TestBrokerError(
-    'TEST_NODE_FAILED',
-    `The private RabbitMQ node did not start within ${START_TIMEOUT_MS / 1000} s: ${describeError(lastError)}; ` +
-      tail(logFile),
-  );
 }
 
 function tail(file: string): string {
