@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type Options } from 'amqplib';
 import { z } from 'zod';
-import { defineContract } from '@warren/topology';
+import { defineContract } from '@warren/core';
 import { createPublisher, type Publisher } from '../../packages/publisher/src';
 import { newMessageId } from '../../packages/publisher/src/messageId';
 

@@ -1,4 +1,4 @@
-import { defineContract } from '@warren/topology';
+import { defineContract } from '@warren/core';
 import { z } from 'zod';
 
 /** A new post, as `POST /posts` accepts it and the worker receives it. */

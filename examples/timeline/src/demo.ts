@@ -3,12 +3,11 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBroker, type TestBroker } from '@warren/testing';
+import { describeError, redactUrl } from '@warren/core';
 import {
   deleteTopology,
   deriveTopology,
-  describeError,
   loadTopologyFile,
-  redactUrl,
   type DesiredTopology,
   type WorkQueueLayout,
 } from '@warren/topology';

@@ -1,4 +1,4 @@
-import { splitUrls } from '@warren/topology';
+import { splitUrls } from '@warren/core';
 import { DEFAULT_NAMESPACE, timelineNames, type TimelineNames } from './contracts';
 
 /** The local broker every Warren command defaults to. */

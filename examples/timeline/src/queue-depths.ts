@@ -1,5 +1,6 @@
 import { connect, type Channel, type ChannelModel } from 'amqplib';
-import { ManagementClient, vhostOf, type WorkQueueLayout } from '@warren/topology';
+import { vhostOf } from '@warren/core';
+import { ManagementClient, type WorkQueueLayout } from '@warren/topology';
 
 /** Ready messages in each queue of a work queue's layout. */
 export interface Depths {

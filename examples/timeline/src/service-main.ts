@@ -1,5 +1,5 @@
 import { createPublisher } from '@warren/publisher';
-import { describeError } from '@warren/topology';
+import { describeError } from '@warren/core';
 import { postCreatedContract } from './contracts';
 import { numberFromEnv, readEnv } from './env';
 import { createTimelineService } from './service';

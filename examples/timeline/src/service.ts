@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BackPressureError, ValidationError } from '@warren/publisher';
-import { describeError, WarrenError } from '@warren/topology';
+import { describeError, WarrenError } from '@warren/core';
 import type { z } from 'zod';
 import { PostCreated, type Post, type PostCreatedContract } from './contracts';
 

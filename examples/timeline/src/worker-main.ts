@@ -1,5 +1,6 @@
 import { closeOnSignals } from '@warren/consumer';
-import { deriveTopology, describeError, loadTopologyFile } from '@warren/topology';
+import { describeError } from '@warren/core';
+import { deriveTopology, loadTopologyFile } from '@warren/topology';
 import { postCreatedContract } from './contracts';
 import { numberFromEnv, readEnv } from './env';
 import { TOPOLOGY_FILE } from './topology-file';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { BrokerBusyError, PublishTimeoutError, ValidationError } from '@warren/publisher';
-import { WarrenError } from '@warren/topology';
+import { WarrenError } from '@warren/core';
 import { PostCreated, type Post } from '../src/contracts';
 import { createTimelineService, type PublisherLike } from '../src/service';
 

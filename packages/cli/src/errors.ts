@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { redactText, WarrenError } from '@warren/topology';
+import { redactText, WarrenError } from '@warren/core';
 import { line, type CliIo } from './io';
 
 /** A usage mistake the CLI itself detects (e.g. `dlq purge` without `--yes`). */

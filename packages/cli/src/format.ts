@@ -1,15 +1,15 @@
-import type {
-  ApplyResult,
-  DeadLetterListing,
-  ParkedMessage,
-  PlanAction,
-  PlanItem,
-  PropertyDiff,
-  PurgeResult,
-  ReplayResult,
-  TopologyPlan,
+import {
+  policyPatternQueues,
+  type ApplyResult,
+  type DeadLetterListing,
+  type ParkedMessage,
+  type PlanAction,
+  type PlanItem,
+  type PropertyDiff,
+  type PurgeResult,
+  type ReplayResult,
+  type TopologyPlan,
 } from '@warren/topology';
-import { policyPatternQueues } from '@warren/topology';
 
 /** The symbol of each plan action, as in terraform's plan output. */
 const SYMBOLS: Readonly<Record<PlanAction, string>> = {

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { splitUrls, type TopologyTarget } from '@warren/topology';
+import { splitUrls } from '@warren/core';
+import { type TopologyTarget } from '@warren/topology';
 import type { CliIo } from './io';
 
 /** Used when neither `--url` nor `AMQP_URL` is given: a local broker with RabbitMQ's default guest user. */

@@ -1,15 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { z } from 'zod';
-import {
-  describeError,
-  openConnection,
-  type DesiredTopology,
-  type MessageContract,
-  type ParsedPayloadOf,
-  type WarrenError,
-  type WorkQueueLayout,
-} from '@warren/topology';
+import { describeError, openConnection, type MessageContract, type ParsedPayloadOf, WarrenError } from '@warren/core';
+import { workQueueLayout, type DesiredTopology, type WorkQueueLayout } from '@warren/topology';
 import { ConsumerError } from './errors';
 import type { ConsumerEvents } from './events';
 import { StatsRecorder, type ConsumerStats } from './stats';
@@ -193,16 +186,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
           `name to consume(), or add \`queue\` to defineContract().`,
       );
     }
-    const layout = this.topology.workQueues.find((w) => w.queue === queue);
-    if (layout === undefined) {
-      const known = this.topology.workQueues.map((w) => w.queue).join(', ') || '(none)';
-      throw new ConsumerError(
-        'UNKNOWN_QUEUE',
-        `'${queue}' is not a work queue of the topology given to createConsumer() (work queues: ${known}). Add it ` +
-          `to the topology file, or pass the topology that declares it.`,
-      );
-    }
-    return layout;
+    return workQueueLayout(this.topology, queue);
   }
 }
 
@@ -224,5 +208,5 @@ async function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
 
 function positiveInteger(name: string, value: number, max: number): number {
   if (Number.isInteger(value) && value > 0 && value <= max) return value;
-  throw new ConsumerError('INVALID_OPTIONS', `${name} must be an integer from 1 to ${max}, got ${String(value)}.`);
+  throw new WarrenError('INVALID_OPTION', `${name} must be an integer from 1 to ${max}, got ${String(value)}.`);
 }

@@ -1,5 +1,5 @@
 import type { ConsumeMessage } from 'amqplib';
-import { attemptOf, originOf } from './handoff';
+import { attemptOf, originOf } from '@warren/core';
 
 /** What a handler learns about the delivery it is processing. */
 export interface MessageContext {

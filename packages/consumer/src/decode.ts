@@ -1,4 +1,5 @@
 import type { Message } from 'amqplib';
+import { checkPayload } from '@warren/core';
 import type { z } from 'zod';
 
 /** Why Warren dead-lettered a message (the `x-warren-reason` header). */
@@ -26,19 +27,11 @@ export function decodePayload(message: Message, schema: z.ZodType | undefined): 
     return { ok: false, reason: 'invalid-json', error: `Payload is not valid JSON: ${(error as Error).message}` };
   }
   if (schema === undefined) return { ok: true, value };
-  const result = schema.safeParse(value);
-  if (result.success) return { ok: true, value: result.data };
-  return {
-    ok: false,
-    reason: 'schema-validation',
-    error: `Payload fails the contract's schema: ${issues(result.error)}`,
-  };
+  const checked = checkPayload(schema, value);
+  if (checked.ok) return checked;
+  return { ok: false, reason: 'schema-validation', error: `Payload fails the contract's schema: ${checked.summary}` };
 }
 
 function plainEncoding(encoding: string): boolean {
   return encoding === '' || /^(identity|utf-?8)$/i.test(encoding);
-}
-
-function issues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }

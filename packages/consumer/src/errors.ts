@@ -1,4 +1,4 @@
-import { WarrenError } from '@warren/topology';
+import { WarrenError } from '@warren/core';
 
 /**
  * Thrown by a handler to say that retrying cannot help (the order does not exist, the payload is semantically
@@ -12,10 +12,7 @@ export class NonRetryableError extends WarrenError {
   }
 }
 
-/**
- * A misuse of the consumer API or a consumer that cannot run. Codes: `UNKNOWN_QUEUE` (the queue is not a work
- * queue of the topology), `INVALID_TARGET` (a contract without `queue`), `INVALID_OPTIONS`, `CONSUMER_CLOSED`.
- */
+/** A misuse of the consumer API: `INVALID_TARGET` (a contract without `queue`), `CONSUMER_CLOSED` (after `close()`). */
 export class ConsumerError extends WarrenError {}
 
 /**

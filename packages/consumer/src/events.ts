@@ -1,4 +1,4 @@
-import type { WarrenError } from '@warren/topology';
+import type { WarrenError } from '@warren/core';
 import type { DeadLetterReason } from './decode';
 
 export interface DeliveredEvent {

@@ -1,5 +1,6 @@
 import type { Message, Options } from 'amqplib';
-import { HEADERS, type WorkQueueLayout } from '@warren/topology';
+import { attemptOf, HEADERS, isBrokerDeathHeader, originOf } from '@warren/core';
+import type { WorkQueueLayout } from '@warren/topology';
 import type { DeadLetterReason } from './decode';
 
 /** Error messages are truncated in headers: amqplib refuses header tables over 64 KiB. */
@@ -21,13 +22,6 @@ export interface HandOff {
 export interface Failure {
   readonly error: string;
   readonly reason?: DeadLetterReason;
-}
-
-/** `x-warren-attempt`, 1 when absent or unreadable. */
-export function attemptOf(headers: Record<string, unknown> | undefined): number {
-  const raw = headers?.[HEADERS.attempt];
-  const n = typeof raw === 'number' ? raw : Number(raw);
-  return Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
 /**
@@ -74,23 +68,11 @@ export function planFailure(
   };
 }
 
-/** The original exchange and routing key (a retried message comes back from its tier through the default exchange). */
-export function originOf(message: Message): { exchange: string; routingKey: string } {
-  const headers = message.properties.headers;
-  const exchange = headers?.[HEADERS.originalExchange];
-  const routingKey = headers?.[HEADERS.originalRoutingKey];
-  return {
-    exchange: typeof exchange === 'string' ? exchange : message.fields.exchange,
-    routingKey: typeof routingKey === 'string' ? routingKey : message.fields.routingKey,
-  };
-}
-
 function failureHeaders(message: Message, queue: string, error: string, now: Date): Record<string, unknown> {
   const headers: Record<string, unknown> = {};
   const original = message.properties.headers ?? {};
   // The broker's own death records would only grow with every tier round trip; Warren counts attempts itself.
-  for (const key of Object.keys(original))
-    if (!/^x-(death|first-death-|last-death-)/.test(key)) headers[key] = original[key];
+  for (const key of Object.keys(original)) if (!isBrokerDeathHeader(key)) headers[key] = original[key];
   const origin = originOf(message);
   const at = now.toISOString();
   headers[HEADERS.originalExchange] = origin.exchange;

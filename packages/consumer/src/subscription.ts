@@ -1,7 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import type { ConsumeMessage, Message, Options } from 'amqplib';
 import type { z } from 'zod';
-import { describeError, HEADERS, type WorkQueueLayout } from '@warren/topology';
+import { describeError, HEADERS } from '@warren/core';
+import { type WorkQueueLayout } from '@warren/topology';
 import { Delivery, type MessageContext } from './context';
 import { decodePayload } from './decode';
 import { ConsumerError, HandlerAbortedError, NonRetryableError } from './errors';
@@ -416,7 +417,7 @@ function failureOf(error: unknown): Failure {
   return error instanceof NonRetryableError ? { error: message, reason: 'non-retryable' } : { error: message };
 }
 
-function aborted(code: string, why: string): HandlerAbortedError {
+function aborted(code: 'HANDLER_TIMEOUT' | 'SHUTDOWN' | 'CHANNEL_LOST', why: string): HandlerAbortedError {
   return new HandlerAbortedError(code, `Handler aborted: ${why}.`);
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineContract, type DesiredTopology } from '@warren/topology';
+import { defineContract } from '@warren/core';
+import { type DesiredTopology } from '@warren/topology';
 import { createConsumer, type Consumer } from '../src';
 
 const topology: DesiredTopology = {
@@ -38,7 +39,7 @@ describe('createConsumer', () => {
 
   it.each([0, -1, 1.5, 70_000])('rejects prefetch %p', async (prefetch) => {
     await expect(consumer.consume('billing', () => undefined, { prefetch })).rejects.toMatchObject({
-      code: 'INVALID_OPTIONS',
+      code: 'INVALID_OPTION',
     });
   });
 

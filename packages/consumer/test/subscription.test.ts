@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
-import { HEADERS, type WorkQueueLayout } from '@warren/topology';
+import { HEADERS } from '@warren/core';
+import { type WorkQueueLayout } from '@warren/topology';
 import { NonRetryableError } from '../src/errors';
 import type { ConsumerEvents } from '../src/events';
 import type { MessageContext } from '../src/context';

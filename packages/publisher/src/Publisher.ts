@@ -1,13 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { Message, Options } from 'amqplib';
 import {
+  checkPayload,
   describeError,
   redactUrl,
   type ConnectionConfigError,
   type MessageContract,
   type PayloadOf,
   type WarrenError,
-} from '@warren/topology';
+} from '@warren/core';
 import { fullJitter, retryAfter } from './backoff';
 import { culpritOf } from './channelErrors';
 import { ConfirmWindow } from './ConfirmWindow';
@@ -167,12 +168,11 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     payload: PayloadOf<C>,
     options?: PublishOptions,
   ): Promise<PublishResult> {
-    const parsed = contract.schema.safeParse(payload);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map(({ path, message, code }) => ({ path, message, code }));
-      const list = issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    const checked = checkPayload(contract.schema, payload);
+    if (!checked.ok) {
       const where = `${contract.exchange || '(default exchange)'} / ${contract.routingKey}`;
-      return Promise.reject(new ValidationError(`Payload for ${where} does not match its contract: ${list}`, issues));
+      const message = `Payload for ${where} does not match its contract: ${checked.summary}`;
+      return Promise.reject(new ValidationError(message, checked.issues));
     }
     return this.publishRaw(contract.exchange, contract.routingKey, payload, options);
   }

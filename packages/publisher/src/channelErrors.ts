@@ -1,7 +1,6 @@
-import { describeError, ConnectionConfigError } from '@warren/topology';
+import { ConnectionConfigError, describeError, type WarrenError } from '@warren/core';
 import { ExchangeNotFoundError, MessageTooLargeError } from './errors';
 import type { Outbound } from './Outbound';
-import type { WarrenError } from '@warren/topology';
 
 /**
  * @internal Given the error that closed a channel, returns a function naming the unconfirmed messages that caused

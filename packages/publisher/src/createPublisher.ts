@@ -1,4 +1,4 @@
-import { openConnection } from '@warren/topology';
+import { openConnection } from '@warren/core';
 import { resolveOptions, type PublisherOptions } from './options';
 import { Publisher, type ConnectionManagerLike } from './Publisher';
 

@@ -1,11 +1,4 @@
-import { WarrenError } from '@warren/topology';
-
-/** One problem with a payload, as zod reports it: where (`path`) and what. */
-export interface ValidationIssue {
-  readonly path: readonly PropertyKey[];
-  readonly message: string;
-  readonly code?: string;
-}
+import { WarrenError, type ValidationIssue, type WarrenCode } from '@warren/core';
 
 /** `VALIDATION_FAILED`: the payload does not match the contract's schema (or cannot be encoded). Nothing was sent. */
 export class ValidationError extends WarrenError {
@@ -26,7 +19,7 @@ export class UnroutableError extends WarrenError {}
 export class BackPressureError extends WarrenError {
   readonly retryAfterMs: number;
   constructor(
-    code: string,
+    code: WarrenCode,
     message: string,
     retryAfterMs: number,
     options: { cause?: unknown; replyCode?: number } = {},

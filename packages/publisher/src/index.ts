@@ -15,5 +15,5 @@ export {
   ExchangeNotFoundError,
   PublisherClosedError,
 } from './errors';
-export type { ValidationIssue } from './errors';
-export { ConnectionConfigError } from '@warren/topology';
+export type { ValidationIssue } from '@warren/core';
+export { ConnectionConfigError } from '@warren/core';

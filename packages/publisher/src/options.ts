@@ -1,4 +1,4 @@
-import { WarrenError, type ConnectionOptions } from '@warren/topology';
+import { WarrenError, type ConnectionOptions } from '@warren/core';
 
 /** Options of `createPublisher()`. Connection options (`urls`, `name`, heartbeat, `noDelay`) come from topology. */
 export interface PublisherOptions extends ConnectionOptions {

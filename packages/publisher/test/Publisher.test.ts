@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConnectionConfigError, defineContract } from '@warren/topology';
+import { ConnectionConfigError, defineContract } from '@warren/core';
 import {
   BlockedError,
   BrokerBusyError,

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Options } from 'amqplib';
-import type { ConnectionConfigError } from '@warren/topology';
+import type { ConnectionConfigError } from '@warren/core';
 import { resolveOptions, type PublisherOptions } from '../src/options';
 import {
   Publisher,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineContract } from '@warren/topology';
+import { defineContract } from '@warren/core';
 import type { Publisher } from '../src';
 
 // Type-level checks (tsc -b type-checks tests): publish() accepts exactly the contract's payload type.

@@ -1,4 +1,4 @@
-import { WarrenError } from '@warren/topology';
+import { WarrenError } from '@warren/core';
 
 /**
  * No broker could be found or started for the tests. Code `NO_TEST_BROKER` (nothing answered and no Docker engine),

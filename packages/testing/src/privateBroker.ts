@@ -3,7 +3,7 @@ import { existsSync, openSync, readFileSync, closeSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeError } from '@warren/topology';
+import { describeError } from '@warren/core';
 import { TestBrokerError } from './BrokerError';
 import { DEFAULT_RABBITMQ_IMAGE, dockerAvailable, freePortPair, startRabbitContainer } from './container';
 import type { TestBroker } from './startBroker';

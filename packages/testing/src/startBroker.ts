@@ -1,5 +1,5 @@
 import { createConnection } from 'node:net';
-import { describeError, managementUrlFor, redactUrl, splitUrls } from '@warren/topology';
+import { describeError, managementUrlFor, redactUrl, splitUrls } from '@warren/core';
 import { TestBrokerError } from './BrokerError';
 import { DEFAULT_RABBITMQ_IMAGE, dockerAvailable, startRabbitContainer } from './container';
 

@@ -1,4 +1,4 @@
-import { vhostOf } from '@warren/topology';
+import { vhostOf } from '@warren/core';
 import { startBroker, type BrokerSource, type StartBrokerOptions, type TestBroker } from './startBroker';
 import { TestManagementClient } from './TestManagementClient';
 

@@ -1,4 +1,4 @@
-import { WarrenError } from '@warren/topology';
+import { WarrenError } from '@warren/core';
 
 /**
  * Polls `probe` every `intervalMs` until it returns a value (not `undefined`); throws `WAIT_TIMEOUT` after

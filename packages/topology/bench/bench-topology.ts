@@ -11,7 +11,8 @@
  * accepting AMQP connections at a few hundred quorum queues: run the quorum variant on a 4.x broker.
  */
 import { randomBytes } from 'node:crypto';
-import { applyTopology, deleteTopology, deriveTopology, parseTopology, planTopology, redactUrl } from '../src/index';
+import { redactUrl } from '@warren/core';
+import { applyTopology, deleteTopology, deriveTopology, parseTopology, planTopology } from '../src/index';
 
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const count = Number(process.env.BENCH_QUEUES ?? 500);

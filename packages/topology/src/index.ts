@@ -1,9 +1,3 @@
-export { WarrenError } from './errors';
-export { redactUrl, redactText, splitUrls, managementUrlFor, vhostOf } from './url';
-export { openConnection, fatalConnectError, describeError, ConnectionConfigError } from './connection';
-export type { ConnectionOptions } from './connection';
-export { defineContract } from './contract';
-export type { MessageContract, PayloadOf, ParsedPayloadOf } from './contract';
 export {
   retryQueueName,
   deadLetterExchangeName,
@@ -13,10 +7,9 @@ export {
   policyPatternQueues,
   POLICY_PREFIX,
   POLICY_PATTERN_MAX_BYTES,
-  HEADERS,
   formatDelay,
   parseDelay,
-} from './names';
+} from './model/names';
 export type {
   DesiredTopology,
   ExchangeSpec,
@@ -29,8 +22,8 @@ export type {
   ExchangeType,
   QueueRole,
   ArgumentValue,
-} from './desired';
-export { topologySchema, defineTopology } from './schema';
+} from './model/desired';
+export { topologySchema, defineTopology } from './model/schema';
 export type {
   Topology,
   TopologyInput,
@@ -38,41 +31,41 @@ export type {
   ExchangeDefinition,
   BindingDefinition,
   QueueLimits,
-} from './schema';
-export { parseTopology } from './parse';
-export type { ParseTopologyOptions } from './parse';
-export { loadTopologyFile, parseTopologyText, TopologyFileError } from './load';
-export { TopologyValidationError, formatIssue } from './validation-error';
-export type { TopologyIssue } from './validation-error';
-export { deriveTopology, DEFAULT_DELIVERY_LIMIT } from './derive';
-export { POLICY_PRIORITY, policyOfQueue } from './policy-groups';
-export { workQueueLayout, UnknownQueueError } from './layout';
-export { normaliseArguments } from './arguments';
-export { lintTopology } from './lint';
-export { checkContracts } from './contract-check';
-export type { LintWarning, LintCode } from './lint';
-export { ManagementClient, ManagementApiError } from './management';
-export type { LiveQueue, LiveExchange, LiveBinding, LivePolicy } from './management';
-export { listDeadLetters, replayDeadLetters, purgeDeadLetters, DeadLetterError } from './dead-letters';
+} from './model/schema';
+export { parseTopology } from './file/parse';
+export type { ParseTopologyOptions } from './file/parse';
+export { loadTopologyFile, parseTopologyText, TopologyFileError } from './file/load';
+export { TopologyValidationError, formatIssue } from './file/validation-error';
+export type { TopologyIssue } from './file/validation-error';
+export { deriveTopology, DEFAULT_DELIVERY_LIMIT } from './model/derive';
+export { POLICY_PRIORITY, policyOfQueue } from './model/policy-groups';
+export { workQueueLayout, UnknownQueueError } from './model/layout';
+export { normaliseArguments } from './model/arguments';
+export { lintTopology } from './file/lint';
+export { checkContracts } from './file/contract-check';
+export type { LintWarning, LintCode } from './file/lint';
+export { ManagementClient, ManagementApiError } from './live/management';
+export type { LiveQueue, LiveExchange, LiveBinding, LivePolicy } from './live/management';
+export { listDeadLetters, replayDeadLetters, purgeDeadLetters } from './dead-letters/operations';
+export { DeadLetterError } from './dead-letters/errors';
 export type {
-  DeadLetterOptions,
   ListDeadLettersOptions,
   ReplayDeadLettersOptions,
   DeadLetterListing,
-  ParkedMessage,
-  DeathRecord,
   ReplayResult,
   PurgeResult,
-} from './dead-letters';
-export { planTopology } from './plan';
-export type { PlanOptions } from './plan';
-export { applyTopology } from './apply';
-export type { ApplyOptions, ApplyResult } from './apply';
-export { deleteTopology } from './delete';
-export { exportTopology } from './export';
-export { diffTopology, policyApplyTo } from './diff';
-export { readLiveTopology } from './live';
-export type { LiveTopology } from './live';
-export type { TopologyTarget } from './target';
-export type { TopologyPlan, PlanItem, PlanAction, ObjectKind, PropertyDiff, ExtraObject } from './plan-types';
-export { TopologyDriftError, BrokerRefusedError } from './topology-errors';
+} from './dead-letters/operations';
+export type { DeadLetterOptions } from './dead-letters/session';
+export type { ParkedMessage, DeathRecord } from './dead-letters/parked';
+export { planTopology } from './live/plan';
+export type { PlanOptions } from './live/plan';
+export { applyTopology } from './live/apply';
+export type { ApplyOptions, ApplyResult } from './live/apply';
+export { deleteTopology } from './live/delete';
+export { exportTopology } from './live/export';
+export { diffTopology, policyApplyTo } from './live/diff';
+export { readLiveTopology } from './live/read';
+export type { LiveTopology } from './live/read';
+export type { TopologyTarget } from './live/target';
+export type { TopologyPlan, PlanItem, PlanAction, ObjectKind, PropertyDiff, ExtraObject } from './live/plan-types';
+export { TopologyDriftError, BrokerRefusedError } from './live/errors';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { checkContracts, defineContract, parseTopology, parseTopologyText } from '../src';
+import { defineContract } from '@warren/core';
+import { checkContracts, parseTopology, parseTopologyText } from '../src';
 
 const topology = parseTopology({
   exchanges: {

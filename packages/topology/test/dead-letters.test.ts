@@ -1,6 +1,6 @@
 import type { GetMessage, XDeath } from 'amqplib';
-import { describeParked, replayProperties } from '../src/dead-letters';
-import { HEADERS } from '../src/names';
+import { describeParked, replayProperties } from '../src/dead-letters/parked';
+import { HEADERS } from '@warren/core';
 
 function message(properties: Partial<GetMessage['properties']>, content = 'hello'): GetMessage {
   return {

@@ -1,9 +1,9 @@
+import { WarrenError } from '@warren/core';
 import {
   deriveTopology,
   parseTopology,
   workQueueLayout,
   UnknownQueueError,
-  WarrenError,
   DEFAULT_DELIVERY_LIMIT,
   POLICY_PRIORITY,
   POLICY_PATTERN_MAX_BYTES,

@@ -1,8 +1,8 @@
-import { deriveTopology } from '../src/derive';
-import { diffTopology, policyApplyTo } from '../src/diff';
-import type { LiveTopology } from '../src/live';
-import type { LiveQueue } from '../src/management';
-import { parseTopology } from '../src/parse';
+import { deriveTopology } from '../src/model/derive';
+import { diffTopology, policyApplyTo } from '../src/live/diff';
+import type { LiveTopology } from '../src/live/read';
+import type { LiveQueue } from '../src/live/management';
+import { parseTopology } from '../src/file/parse';
 import { liveOf as liveOfDesired } from './live-of';
 
 const desired = deriveTopology(

@@ -1,9 +1,9 @@
-import { deriveTopology } from '../src/derive';
-import { diffTopology } from '../src/diff';
-import { topologyFromLive } from '../src/export';
-import type { LiveQueue } from '../src/management';
-import { parseTopology } from '../src/parse';
-import type { TopologyInput } from '../src/schema';
+import { deriveTopology } from '../src/model/derive';
+import { diffTopology } from '../src/live/diff';
+import { topologyFromLive } from '../src/live/export';
+import type { LiveQueue } from '../src/live/management';
+import { parseTopology } from '../src/file/parse';
+import type { TopologyInput } from '../src/model/schema';
 import { liveOf } from './live-of';
 
 const file: TopologyInput = {

@@ -1,6 +1,6 @@
-import type { DesiredTopology } from '../src/desired';
-import { policyBody } from '../src/diff';
-import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from '../src/management';
+import type { DesiredTopology } from '../src/model/desired';
+import { policyBody } from '../src/live/diff';
+import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from '../src/live/management';
 
 /** The live state (as the management API reports it) that apply leaves behind for `desired` on RabbitMQ `version`. */
 export function liveOf(desired: DesiredTopology, version = '3.10.8') {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import { ManagementClient } from '../src/management';
+import { ManagementClient } from '../src/live/management';
 
 /** A stand-in management API on loopback that answers `/api/overview` and counts its requests. */
 async function fakeNode(version: string): Promise<{ server: Server; url: string; requests: () => number }> {

@@ -1,4 +1,5 @@
-import { parseTopology, TopologyValidationError, WarrenError, type TopologyIssue } from '../src';
+import { WarrenError } from '@warren/core';
+import { parseTopology, TopologyValidationError, type TopologyIssue } from '../src';
 
 /** The issues parseTopology reports for `input` (fails the test if it does not throw). */
 function issuesOf(input: unknown): readonly TopologyIssue[] {

@@ -1,5 +1,5 @@
-import { refused } from '../src/declare';
-import { TopologyDriftError } from '../src/topology-errors';
+import { refused } from '../src/live/declare';
+import { TopologyDriftError } from '../src/live/errors';
 
 /** An error shaped like amqplib's when the broker closes a channel. */
 const channelError = (code: number, text: string) =>

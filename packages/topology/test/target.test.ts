@@ -1,4 +1,4 @@
-import { resolveTarget } from '../src/target';
+import { resolveTarget } from '../src/live/target';
 
 describe('resolveTarget', () => {
   it('derives the management URL and vhost from the first AMQP URL of a cluster list', () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
-import { HEADERS, ManagementClient } from '@warren/topology';
+import { HEADERS } from '@warren/core';
+import { ManagementClient } from '@warren/topology';
 import { uniqueName, useBroker } from '@warren/testing';
 import { run } from '../run';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineContract, HEADERS } from '@warren/topology';
+import { defineContract, HEADERS } from '@warren/core';
 import { uniqueName, useBroker } from '@warren/testing';
 import { NonRetryableError } from '../../src';
 import { sleep, until, useConsumerFixtures } from './helpers';

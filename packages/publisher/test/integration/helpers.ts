@@ -1,7 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import type { BrokerHandle } from '@warren/testing';
-import { uniqueName } from '@warren/testing';
+import { uniqueName, type BrokerHandle } from '@warren/testing';
 import { createPublisher, type Publisher, type PublisherOptions } from '../../src';
 
 /** Everything a test file must not see: unhandled rejections, uncaught exceptions, `'error'` events. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConnectionConfigError, defineContract } from '@warren/topology';
+import { ConnectionConfigError, defineContract } from '@warren/core';
 import { queueDepth, uniqueName, useBroker } from '@warren/testing';
 import {
   BrokerBusyError,

@@ -3,22 +3,22 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { applyTopology } from '../../src/apply';
-import { declareQueue, openAmqp, runTasks } from '../../src/declare';
-import { deleteTopology } from '../../src/delete';
-import { deriveTopology } from '../../src/derive';
-import type { DesiredTopology } from '../../src/desired';
-import { exportTopology } from '../../src/export';
-import { loadTopologyFile } from '../../src/load';
-import { ManagementClient } from '../../src/management';
-import { policyPatternQueues } from '../../src/names';
-import { parseTopology } from '../../src/parse';
-import { policyOfQueue } from '../../src/policy-groups';
-import { planTopology } from '../../src/plan';
-import type { TopologyInput } from '../../src/schema';
-import { BrokerRefusedError, TopologyDriftError } from '../../src/topology-errors';
-import { managementUrlFor, splitUrls } from '../../src/url';
-import { TopologyValidationError } from '../../src/validation-error';
+import { applyTopology } from '../../src/live/apply';
+import { declareQueue, runTasks } from '../../src/live/declare';
+import { deleteTopology } from '../../src/live/delete';
+import { deriveTopology } from '../../src/model/derive';
+import type { DesiredTopology } from '../../src/model/desired';
+import { exportTopology } from '../../src/live/export';
+import { loadTopologyFile } from '../../src/file/load';
+import { ManagementClient } from '../../src/live/management';
+import { policyPatternQueues } from '../../src/model/names';
+import { parseTopology } from '../../src/file/parse';
+import { policyOfQueue } from '../../src/model/policy-groups';
+import { planTopology } from '../../src/live/plan';
+import type { TopologyInput } from '../../src/model/schema';
+import { BrokerRefusedError, TopologyDriftError } from '../../src/live/errors';
+import { connectOnce, managementUrlFor, splitUrls } from '@warren/core';
+import { TopologyValidationError } from '../../src/file/validation-error';
 
 // @warren/testing depends on this package, so this file talks to the broker directly (AMQP_URL or the local one).
 // The jest global setup of @warren/testing sets both (a container's management port is not AMQP + 10000).
@@ -278,7 +278,7 @@ describe('applyTopology', () => {
     const desired = derive({ queues: { [queue]: { type: 'classic', deadLetter: false } } });
     // Created behind the plan's back (between plan and declare): the broker's 406 is what apply then sees.
     await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic', 'x-max-priority': 5 } });
-    const model = await openAmqp(splitUrls(amqpUrl));
+    const model = await connectOnce(splitUrls(amqpUrl), 'warren-topology');
     const error = await runTasks(model, [declareQueue(desired.queues[0]!)])
       .catch((e: unknown) => e)
       .finally(() => model.close());
@@ -292,7 +292,7 @@ describe('applyTopology', () => {
       Array.from({ length: 40 }, (_, i) => [`${run}-lost-${i}`, { type: 'classic' as const, deadLetter: false }]),
     );
     const desired = derive({ queues });
-    const model = await openAmqp(splitUrls(amqpUrl));
+    const model = await connectOnce(splitUrls(amqpUrl), 'warren-topology');
     const running = runTasks(model, desired.queues.map(declareQueue)).catch((e: unknown) => e);
     await model.close();
     expect(await running).toMatchObject({ code: 'BROKER_CONNECTION_LOST' });

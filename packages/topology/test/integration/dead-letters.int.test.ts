@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { listDeadLetters, purgeDeadLetters, replayDeadLetters, DeadLetterError } from '../../src/dead-letters';
-import { deadLetterExchangeName, deadLetterQueueName, HEADERS } from '../../src/names';
+import { DeadLetterError, listDeadLetters, purgeDeadLetters, replayDeadLetters } from '../../src';
+import { HEADERS } from '@warren/core';
+import { deadLetterExchangeName, deadLetterQueueName } from '../../src/model/names';
 
 // @warren/testing depends on this package, so this file talks to the broker directly (AMQP_URL or the local one).
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';

@@ -1,8 +1,8 @@
-import { DEAD_LETTER_ARGUMENTS, isIntegerKey, QUEUE_TYPE_ARGUMENT } from './arguments';
-import { suggestion } from './did-you-mean';
-import { deadLetterExchangeName, deadLetterQueueName, formatDelay, retryQueueName } from './names';
-import { PREDECLARED_EXCHANGES } from './routing';
-import type { BindingDefinition, QueueDefinition, Topology } from './schema';
+import { DEAD_LETTER_ARGUMENTS, isIntegerKey, QUEUE_TYPE_ARGUMENT } from '../model/arguments';
+import { suggestion } from '../model/did-you-mean';
+import { deadLetterExchangeName, deadLetterQueueName, formatDelay, retryQueueName } from '../model/names';
+import { PREDECLARED_EXCHANGES } from '../model/routing';
+import type { BindingDefinition, QueueDefinition, Topology } from '../model/schema';
 import type { IssuePath } from './validation-error';
 
 /** An issue before it is located in a file. @internal */

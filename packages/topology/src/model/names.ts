@@ -58,26 +58,10 @@ export function policyPatternQueues(pattern: string): string[] | undefined {
 
 export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Sorts names by UTF-16 code unit, as the broker lists them: the same order on every machine and locale. */
+export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const hash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8);
-
-/** Warren's own message headers. The attempt count lives here, not in `x-death` (RabbitMQ 4 stopped updating it). */
-export const HEADERS = {
-  /** 1-based number of the delivery attempt the message is on its way to. */
-  attempt: 'x-warren-attempt',
-  /** The last handler error's message, truncated. */
-  error: 'x-warren-error',
-  /** Why the message was dead-lettered: see `DeadLetterReason`. */
-  reason: 'x-warren-reason',
-  originalExchange: 'x-warren-original-exchange',
-  originalRoutingKey: 'x-warren-original-routing-key',
-  /** The work queue the message failed in. */
-  queue: 'x-warren-queue',
-  /** ISO-8601 times of the first and the last failure. */
-  firstFailureAt: 'x-warren-first-failure-at',
-  lastFailureAt: 'x-warren-last-failure-at',
-} as const;
 
 const UNITS: ReadonlyArray<[suffix: string, ms: number]> = [
   ['h', 3_600_000],

@@ -1,8 +1,8 @@
-import type { MessageContract } from './contract';
-import { suggestion } from './did-you-mean';
+import type { MessageContract } from '@warren/core';
+import { suggestion } from '../model/did-you-mean';
 import { locationOf } from './locations';
-import { exchangeTypeOf, queuesReached } from './routing';
-import type { Topology } from './schema';
+import { exchangeTypeOf, queuesReached } from '../model/routing';
+import type { Topology } from '../model/schema';
 import { formatPath, type IssuePath, type TopologyIssue } from './validation-error';
 
 /**

@@ -1,7 +1,7 @@
 import { layoutOf } from './derive';
 import type { DesiredTopology, WorkQueueLayout } from './desired';
 import { suggestion } from './did-you-mean';
-import { WarrenError } from './errors';
+import { WarrenError } from '@warren/core';
 import type { Topology } from './schema';
 
 /** The queue is not a work queue of the topology. Code `UNKNOWN_QUEUE`; `knownQueues` lists the ones there are. */

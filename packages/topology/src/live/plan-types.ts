@@ -1,4 +1,4 @@
-import type { BindingSpec, ExchangeSpec, PolicySpec, QueueSpec } from './desired';
+import type { BindingSpec, ExchangeSpec, PolicySpec, QueueSpec } from '../model/desired';
 
 /**
  * What `apply` would do to one object:

@@ -31,3 +31,11 @@ export function vhostOf(amqpUrl: string): string {
   const path = new URL(amqpUrl).pathname;
   return path === '' || path === '/' ? '/' : decodeURIComponent(path.slice(1));
 }
+
+/** The AMQP URL pointed at `vhost` (an explicit `--vhost` wins over the URL's path). */
+export function withVhost(amqpUrl: string, vhost: string): string {
+  if (vhostOf(amqpUrl) === vhost) return amqpUrl;
+  const url = new URL(amqpUrl);
+  url.pathname = `/${encodeURIComponent(vhost)}`;
+  return url.toString();
+}

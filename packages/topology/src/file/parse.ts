@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { suggestion } from './did-you-mean';
+import { suggestion } from '../model/did-you-mean';
 import { crossReferenceIssues, type RawIssue } from './references';
-import { ALLOWED_KEYS, exchangeSchema, queueSchema, topologySchema, type Topology } from './schema';
+import { ALLOWED_KEYS, exchangeSchema, queueSchema, topologySchema, type Topology } from '../model/schema';
 import { formatPath, TopologyValidationError, type IssuePath, type TopologyIssue } from './validation-error';
 
 /** Finds where a path is in the source file (1-based line and column), when there is a file. @internal */

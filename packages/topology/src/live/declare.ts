@@ -1,9 +1,7 @@
-import { connect, type Channel, type ChannelModel } from 'amqplib';
-import { fatalConnectError, describeError } from './connection';
-import type { BindingSpec, ExchangeSpec, QueueSpec } from './desired';
-import { WarrenError } from './errors';
-import { BrokerRefusedError } from './topology-errors';
-import { redactUrl } from './url';
+import type { Channel, ChannelModel } from 'amqplib';
+import { describeError, WarrenError } from '@warren/core';
+import type { BindingSpec, ExchangeSpec, QueueSpec } from '../model/desired';
+import { BrokerRefusedError } from './errors';
 
 /** One AMQP operation on a named object; `describe` names it for errors (`queue 'orders'`). @internal */
 export interface AmqpTask {
@@ -16,28 +14,6 @@ export interface AmqpTask {
  * milliseconds each on the broker, so parallel channels are what makes a 2,500-object apply fast.
  */
 const CHANNELS = 16;
-
-/** Opens one connection, trying each URL of a cluster in turn; wrong credentials or vhost fail at once. @internal */
-export async function openAmqp(urls: readonly string[]): Promise<ChannelModel> {
-  let last: unknown;
-  for (const url of urls) {
-    try {
-      const model = await connect(url, { timeout: 10_000, clientProperties: { connection_name: 'warren-topology' } });
-      model.on('error', () => undefined); // failures surface through the pending operations
-      return model;
-    } catch (error) {
-      const fatal = fatalConnectError(error, url);
-      if (fatal) throw fatal;
-      last = error;
-    }
-  }
-  throw new WarrenError(
-    'BROKER_UNREACHABLE',
-    `Cannot connect to RabbitMQ at ${urls.map(redactUrl).join(', ')}: ${describeError(last)}. ` +
-      `Is the broker running and the URL (--url / AMQP_URL) right?`,
-    { cause: last },
-  );
-}
 
 /**
  * Runs tasks on up to 16 channels of one connection. The first refusal (e.g. 406 on a declare) stops the run and

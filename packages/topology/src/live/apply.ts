@@ -1,13 +1,14 @@
-import type { DesiredTopology } from './desired';
-import { declareBinding, declareExchange, declareQueue, openAmqp, runTasks, type AmqpTask } from './declare';
+import { connectOnce } from '@warren/core';
+import type { DesiredTopology } from '../model/desired';
+import { declareBinding, declareExchange, declareQueue, runTasks, type AmqpTask } from './declare';
 import { diffTopology, policyBody } from './diff';
 import { inParallel } from './in-parallel';
-import { readLiveTopology } from './live';
+import { readLiveTopology } from './read';
 import { ManagementApiError, type LivePolicy, type ManagementClient } from './management';
 import type { PlanOptions } from './plan';
 import type { PlanItem, TopologyPlan } from './plan-types';
 import { resolveTarget, type TopologyTarget } from './target';
-import { TopologyDriftError } from './topology-errors';
+import { TopologyDriftError } from './errors';
 
 export interface ApplyOptions extends PlanOptions {
   /** Plan only: change nothing (`warren apply --dry-run` equals `warren plan`). @default false */
@@ -68,7 +69,7 @@ async function declareMissing(urls: readonly string[], changes: readonly PlanIte
     if (item.kind === 'binding') phases[2]?.push(declareBinding(item.spec));
   }
   if (phases.every((phase) => phase.length === 0)) return;
-  const model = await openAmqp(urls);
+  const model = await connectOnce(urls, 'warren-topology');
   try {
     // Exchanges and queues must exist before the bindings between them.
     for (const phase of phases) await runTasks(model, phase);

@@ -1,5 +1,4 @@
-import { WarrenError } from './errors';
-import { redactUrl } from './url';
+import { ConnectionConfigError, redactUrl, WarrenError } from '@warren/core';
 
 /** A failed management API call; `status` is the HTTP status (0 when the API could not be reached). */
 export class ManagementApiError extends WarrenError {
@@ -72,7 +71,8 @@ export class ManagementClient {
 
   constructor(managementUrl: string | readonly string[], vhost = '/') {
     const urls = typeof managementUrl === 'string' ? [managementUrl] : managementUrl;
-    if (urls.length === 0) throw new WarrenError('INVALID_URL', 'No management API URL given (--management-url).');
+    if (urls.length === 0)
+      throw new ConnectionConfigError('INVALID_URL', 'No management API URL given (--management-url).');
     this.endpoints = urls.map(endpoint);
     this.vhost = vhost;
   }

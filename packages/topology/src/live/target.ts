@@ -1,6 +1,5 @@
 import { ManagementClient } from './management';
-import { managementUrlFor, splitUrls, vhostOf } from './url';
-import { WarrenError } from './errors';
+import { ConnectionConfigError, managementUrlFor, splitUrls, vhostOf, withVhost } from '@warren/core';
 
 /** Where plan/apply/export/delete act. */
 export interface TopologyTarget {
@@ -26,17 +25,10 @@ export interface ResolvedTarget {
 export function resolveTarget(target: TopologyTarget): ResolvedTarget {
   const urls = splitUrls(target.amqpUrl);
   const first = urls[0];
-  if (first === undefined) throw new WarrenError('INVALID_URL', 'No AMQP URL given: pass --url or set AMQP_URL.');
+  if (first === undefined)
+    throw new ConnectionConfigError('INVALID_URL', 'No AMQP URL given: pass --url or set AMQP_URL.');
   const vhost = target.vhost ?? vhostOf(first);
   const managementUrls = target.managementUrl ? splitUrls(target.managementUrl) : urls.map(managementUrlFor);
   const management = new ManagementClient(managementUrls, vhost);
   return { urls: urls.map((url) => withVhost(url, vhost)), vhost, management };
-}
-
-/** The AMQP URL pointed at `vhost` (an explicit `--vhost` wins over the URL's path). */
-function withVhost(amqpUrl: string, vhost: string): string {
-  if (vhostOf(amqpUrl) === vhost) return amqpUrl;
-  const url = new URL(amqpUrl);
-  url.pathname = `/${encodeURIComponent(vhost)}`;
-  return url.toString();
 }

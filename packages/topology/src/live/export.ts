@@ -1,7 +1,7 @@
-import type { ArgumentValue, DesiredTopology, QueueType } from './desired';
-import { deriveTopology } from './derive';
+import type { ArgumentValue, DesiredTopology, QueueType } from '../model/desired';
+import { deriveTopology } from '../model/derive';
 import { diffTopology } from './diff';
-import { readLiveTopology, type LiveTopology } from './live';
+import { readLiveTopology, type LiveTopology } from './read';
 import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from './management';
 import {
   deadLetterExchangeName,
@@ -10,9 +10,9 @@ import {
   parseDelay,
   POLICY_PREFIX,
   policyPatternQueues,
-} from './names';
-import { parseTopology } from './parse';
-import type { TopologyInput } from './schema';
+} from '../model/names';
+import { parseTopology } from '../file/parse';
+import type { TopologyInput } from '../model/schema';
 import { resolveTarget, type TopologyTarget } from './target';
 
 type QueueInput = NonNullable<TopologyInput['queues']>[string];

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { WarrenError } from './errors';
+import { WarrenError } from '@warren/core';
 import { rememberLocations } from './locations';
 import { validateTopology, type Locate } from './parse';
-import type { Topology } from './schema';
+import type { Topology } from '../model/schema';
 import { TopologyValidationError } from './validation-error';
 
 /** The topology file could not be read or loaded (missing, unsupported extension, module threw). Code `TOPOLOGY_FILE_ERROR`. */

@@ -1,6 +1,6 @@
 import { normaliseArguments } from './arguments';
 import type { ArgumentValue, BindingSpec, DesiredTopology, ExchangeSpec, QueueSpec, WorkQueueLayout } from './desired';
-import { deadLetterExchangeName, deadLetterQueueName, retryQueueName } from './names';
+import { byCodeUnit, deadLetterExchangeName, deadLetterQueueName, retryQueueName } from './names';
 import { groupPolicies } from './policy-groups';
 import type { ExchangeDefinition, QueueDefinition, Topology } from './schema';
 
@@ -50,7 +50,7 @@ export function layoutOf(name: string, queue: QueueDefinition): WorkQueueLayout 
 }
 
 function sortedEntries<T>(record: Readonly<Record<string, T>>): [string, T][] {
-  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.entries(record).sort(([a], [b]) => byCodeUnit(a, b));
 }
 
 /** The file's order: the first failure waits `delays[0]`. */

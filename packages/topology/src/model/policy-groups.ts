@@ -1,5 +1,5 @@
 import type { ArgumentValue, PolicySpec, QueueType } from './desired';
-import { POLICY_PATTERN_MAX_BYTES, policyName, policyPattern } from './names';
+import { byCodeUnit, POLICY_PATTERN_MAX_BYTES, policyName, policyPattern } from './names';
 
 /**
  * Priority of Warren's policies. Only one policy applies to a queue (the highest priority wins), so this is above
@@ -58,8 +58,6 @@ function chunks(names: readonly string[]): string[][] {
 }
 
 const patternBytes = (names: readonly string[]): number => Buffer.byteLength(policyPattern(names), 'utf8');
-
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The Warren policy of the desired topology that holds `queue`'s settings; undefined when it has none. */
 export const policyOfQueue = (policies: readonly PolicySpec[], queue: string): PolicySpec | undefined =>

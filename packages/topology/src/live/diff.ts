@@ -1,8 +1,8 @@
-import { normaliseArguments } from './arguments';
-import type { BindingSpec, DesiredTopology, ExchangeSpec, PolicySpec, QueueSpec, QueueType } from './desired';
+import { normaliseArguments } from '../model/arguments';
+import type { BindingSpec, DesiredTopology, ExchangeSpec, PolicySpec, QueueSpec, QueueType } from '../model/desired';
 import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from './management';
-import type { LiveTopology } from './live';
-import { POLICY_PREFIX, policyPattern, policyPatternQueues } from './names';
+import type { LiveTopology } from './read';
+import { byCodeUnit, POLICY_PREFIX, policyPattern, policyPatternQueues } from '../model/names';
 import type { ExtraObject, PlanAction, PlanItem, PropertyDiff, TopologyPlan } from './plan-types';
 
 export interface DiffOptions {
@@ -175,7 +175,7 @@ function retaining(
     );
   const outside = policyPatternQueues(found.pattern)?.filter((q) => !queues.has(q) && !claimed(q)) ?? [];
   if (outside.length === 0) return spec;
-  const names = [...spec.queues, ...outside].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const names = [...spec.queues, ...outside].sort(byCodeUnit);
   return { ...spec, queues: names, pattern: policyPattern(names) };
 }
 

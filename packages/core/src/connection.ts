@@ -20,9 +20,20 @@ export interface ConnectionOptions {
   readonly noDelay?: boolean;
 }
 
+/** The `connected` event of the publisher and the consumer: the node's URL, password masked. */
+export interface ConnectedEvent {
+  readonly url: string;
+}
+
+/** The `disconnected` event of the publisher and the consumer: why the connection went away (password masked). */
+export interface DisconnectedEvent {
+  readonly reason: string;
+}
+
 /**
- * Why a connection cannot succeed by retrying: wrong credentials (`ACCESS_REFUSED`, 403) or a vhost that does not
- * exist or is not allowed (`VHOST_NOT_FOUND`, 530). amqp-connection-manager would otherwise retry these forever.
+ * Why a connection cannot succeed by retrying: no usable URL (`INVALID_URL`), wrong credentials (`ACCESS_REFUSED`,
+ * 403) or a vhost that does not exist or is not allowed (`VHOST_NOT_FOUND`, 530). amqp-connection-manager would
+ * otherwise retry these forever.
  */
 export class ConnectionConfigError extends WarrenError {}
 
@@ -59,7 +70,9 @@ export function openConnection(
   onFatal: (error: ConnectionConfigError) => void,
 ): AmqpConnectionManager {
   const urls = splitUrls(options.urls);
-  if (urls.length === 0) throw new WarrenError('INVALID_URL', 'No AMQP URL given: pass `urls` or set AMQP_URL.');
+  if (urls.length === 0) {
+    throw new ConnectionConfigError('INVALID_URL', 'No AMQP URL given: pass `urls` or set AMQP_URL.');
+  }
   const heartbeat = options.heartbeatSeconds ?? 5;
   const manager = connect(urls, {
     heartbeatIntervalInSeconds: heartbeat,

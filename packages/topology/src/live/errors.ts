@@ -1,4 +1,4 @@
-import { WarrenError } from './errors';
+import { WarrenError } from '@warren/core';
 import type { PlanItem, TopologyPlan } from './plan-types';
 
 /**

@@ -1,5 +1,6 @@
-import { deleteExchangeTask, deleteQueueTask, openAmqp, runTasks } from './declare';
-import type { DesiredTopology } from './desired';
+import { connectOnce } from '@warren/core';
+import { deleteExchangeTask, deleteQueueTask, runTasks } from './declare';
+import type { DesiredTopology } from '../model/desired';
 import { inParallel } from './in-parallel';
 import { ManagementApiError } from './management';
 import { resolveTarget, type TopologyTarget } from './target';
@@ -10,7 +11,7 @@ import { resolveTarget, type TopologyTarget } from './target';
  */
 export async function deleteTopology(desired: DesiredTopology, target: TopologyTarget): Promise<void> {
   const { management, urls } = resolveTarget(target);
-  const model = await openAmqp(urls);
+  const model = await connectOnce(urls, 'warren-topology');
   try {
     await runTasks(
       model,

@@ -1,6 +1,6 @@
-import type { DesiredTopology } from './desired';
+import type { DesiredTopology } from '../model/desired';
 import { diffTopology } from './diff';
-import { readLiveTopology } from './live';
+import { readLiveTopology } from './read';
 import type { TopologyPlan } from './plan-types';
 import { resolveTarget, type TopologyTarget } from './target';
 

@@ -1,4 +1,4 @@
-import { WarrenError } from './errors';
+import { WarrenError } from '@warren/core';
 
 /** A path into the topology file: keys and array indexes. */
 export type IssuePath = readonly (string | number)[];

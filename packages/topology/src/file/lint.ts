@@ -1,7 +1,7 @@
-import { isKnownExchangeArgument, MUTABLE_QUEUE_ARGUMENTS, queueTypesFor } from './arguments';
-import type { BindingDefinition, QueueDefinition, Topology } from './schema';
+import { isKnownExchangeArgument, MUTABLE_QUEUE_ARGUMENTS, queueTypesFor } from '../model/arguments';
+import type { BindingDefinition, QueueDefinition, Topology } from '../model/schema';
 import { locationOf } from './locations';
-import { exchangeTypeOf } from './routing';
+import { exchangeTypeOf } from '../model/routing';
 import { formatPath, type IssuePath } from './validation-error';
 
 /** Settings RabbitMQ accepts and then silently ignores or downgrades; each code is documented in the README. */

@@ -1,0 +1,10 @@
+export { WarrenError, WARREN_CODES } from './errors';
+export type { WarrenCode } from './errors';
+export { openConnection, fatalConnectError, describeError, ConnectionConfigError } from './connection';
+export type { ConnectionOptions, ConnectedEvent, DisconnectedEvent } from './connection';
+export { connectOnce } from './connect-once';
+export { redactUrl, redactText, splitUrls, managementUrlFor, vhostOf, withVhost } from './url';
+export { defineContract, checkPayload } from './contract';
+export type { MessageContract, PayloadOf, ParsedPayloadOf, ValidationIssue, PayloadCheck } from './contract';
+export { HEADERS, attemptOf, originOf, isFailureHeader, isBrokerDeathHeader } from './headers';
+export type { DeliveredLike } from './headers';
