@@ -1,7 +1,10 @@
 /** Where the CLI writes and what environment it reads: the process's by default, buffers in tests. */
 export interface CliIo {
+  /** Receives results (plans, listings, JSON); machine-readable. `processIo()`: `process.stdout`. */
   readonly stdout: (text: string) => void;
+  /** Receives warnings and errors. `processIo()`: `process.stderr`. */
   readonly stderr: (text: string) => void;
+  /** Where `AMQP_URL` and `WARREN_DEBUG` are read. `processIo()`: `process.env`. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 

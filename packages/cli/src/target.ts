@@ -6,9 +6,22 @@ import type { CliIo } from './io';
 /** Used when neither `--url` nor `AMQP_URL` is given: a local broker with RabbitMQ's default guest user. */
 export const DEFAULT_AMQP_URL = 'amqp://localhost:5672';
 
+/** `--url`, `--management-url` and `--vhost`: where a command that talks to the broker acts (see `targetOf`). */
 export interface ConnectionFlags {
+  /**
+   * `--url`: one AMQP URL, or several comma-separated for a cluster (tried in turn).
+   * @default $AMQP_URL, else 'amqp://localhost:5672'
+   */
   readonly url?: string;
+  /**
+   * `--management-url`: the management HTTP API; several comma-separated for a cluster (the first that answers).
+   * @default each AMQP URL's host and credentials, its port + 10000 (5672 → 15672; amqps 5671 → https 15671)
+   */
   readonly managementUrl?: string;
+  /**
+   * `--vhost`: the virtual host.
+   * @default the AMQP URL's path, else the topology file's `vhost` (plan, apply), else '/'
+   */
   readonly vhost?: string;
 }
 

@@ -1,6 +1,6 @@
 import type { PlanItem, TopologyPlan } from '@warren/topology';
 import { formatApply, formatListing, formatPlan, formatPlanItem, formatReplay, planSummary } from '../src/format';
-import { planExitCode } from '../src/commands/plan';
+import { planExitCode } from '../src/run-plan';
 
 const queue = (name: string, action: PlanItem['action'], differences: PlanItem['differences'] = []): PlanItem => ({
   kind: 'queue',

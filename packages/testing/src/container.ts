@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { GenericContainer, Wait, getContainerRuntimeClient } from 'testcontainers';
-import type { TestBroker } from './startBroker';
+import type { TestBroker } from './TestBroker';
 
 /** The official image with the management plugin. */
 export const DEFAULT_RABBITMQ_IMAGE = 'rabbitmq:4-management';

@@ -1,4 +1,5 @@
-import { RESOLVED_ENV, startBroker, type TestBroker } from './startBroker';
+import { RESOLVED_ENV, startBroker } from './startBroker';
+import type { TestBroker } from './TestBroker';
 
 /** Where the global teardown finds the container (jest runs setup and teardown in the same process). */
 export const BROKER_GLOBAL = Symbol.for('warren.testing.broker');

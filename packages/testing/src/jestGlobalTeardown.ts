@@ -1,5 +1,6 @@
 import { BROKER_GLOBAL } from './jestGlobalSetup';
-import { RESOLVED_ENV, type TestBroker } from './startBroker';
+import { RESOLVED_ENV } from './startBroker';
+import type { TestBroker } from './TestBroker';
 
 /** The jest `globalTeardown` paired with `jestGlobalSetup`: stops the container it started, if any. */
 export default async function jestGlobalTeardown(): Promise<void> {

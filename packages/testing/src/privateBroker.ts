@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describeError } from '@warren/core';
 import { TestBrokerError } from './BrokerError';
 import { DEFAULT_RABBITMQ_IMAGE, dockerAvailable, freePortPair, startRabbitContainer } from './container';
-import type { TestBroker } from './startBroker';
+import type { TestBroker } from './TestBroker';
 import { waitFor } from './waitFor';
 
 /**
@@ -20,13 +20,17 @@ export interface PrivateBroker extends Omit<TestBroker, 'source'> {
   rabbitmqctl(args: readonly string[]): Promise<string>;
 }
 
+/** How `startPrivateBroker` starts its broker; the environment is always `process.env`. */
 export interface PrivateBrokerOptions {
-  /** The image, when a container is started. @default process.env.WARREN_RABBITMQ_IMAGE ?? 'rabbitmq:4-management' */
+  /**
+   * The image, when a container is started.
+   * @default process.env.WARREN_RABBITMQ_IMAGE, else 'rabbitmq:4-management'
+   */
   readonly image?: string;
   /**
-   * `'auto'`: a node of the local RabbitMQ installation when there is one, else a container.
-   * `'container'`: always a container.
-   * @default process.env.WARREN_TEST_BROKER ?? 'auto'
+   * `'auto'`: a node of the local RabbitMQ installation when there is one (`rabbitmq-server` installed and the
+   * tests run as root), else a container. `'container'`: always a container.
+   * @default process.env.WARREN_TEST_BROKER when set and not empty, else 'auto'
    */
   readonly mode?: 'auto' | 'container';
 }

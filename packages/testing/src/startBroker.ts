@@ -2,19 +2,7 @@ import { createConnection } from 'node:net';
 import { describeError, managementUrlFor, redactUrl, splitUrls } from '@warren/core';
 import { TestBrokerError } from './BrokerError';
 import { DEFAULT_RABBITMQ_IMAGE, dockerAvailable, startRabbitContainer } from './container';
-
-/** Where the broker came from: `AMQP_URL`, the local default port, or a container started for the tests. */
-export type BrokerSource = 'env' | 'local' | 'container';
-
-/** A broker for tests. `stop()` stops a container this process started and does nothing otherwise. */
-export interface TestBroker {
-  readonly amqpUrl: string;
-  readonly managementUrl: string;
-  readonly source: BrokerSource;
-  /** The image, when `source` is `'container'`. */
-  readonly image?: string;
-  stop(): Promise<void>;
-}
+import type { BrokerSource, TestBroker } from './TestBroker';
 
 /** How a broker is looked for; replaceable in unit tests. @internal */
 export interface BrokerProbes {
@@ -23,20 +11,29 @@ export interface BrokerProbes {
   startContainer(image: string): Promise<TestBroker>;
 }
 
+/**
+ * How `startBroker` (and `useBroker`) find a broker. Ignored once the jest global setup has resolved one
+ * (`WARREN_TEST_BROKER_RESOLVED` and `AMQP_URL` set in `env`): that broker is used.
+ */
 export interface StartBrokerOptions {
   /**
    * The container image, when a container is started.
-   * @default process.env.WARREN_RABBITMQ_IMAGE ?? 'rabbitmq:4-management'
+   * @default env.WARREN_RABBITMQ_IMAGE, else 'rabbitmq:4-management'
    */
   readonly image?: string;
   /**
-   * `'auto'`: `AMQP_URL`, else the local default port, else a container. `'container'`: always a container.
-   * @default process.env.WARREN_TEST_BROKER ?? 'auto'
+   * `'auto'`: `AMQP_URL`, else the local default port, else a container. `'container'`: always a container. Any
+   * other value (from `WARREN_TEST_BROKER`) throws `INVALID_TEST_BROKER`.
+   * @default env.WARREN_TEST_BROKER when set and not empty, else 'auto'
    */
   readonly mode?: 'auto' | 'container';
-  /** Where the variables are read. @default process.env */
+  /** Where `AMQP_URL`, `AMQP_MANAGEMENT_URL` and the `WARREN_*` variables are read. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
-  /** @internal */
+  /**
+   * Replaces some of the probes (a fake broker or Docker in unit tests).
+   * @default the real ones: a TCP connect, testcontainers' Docker check, a testcontainers RabbitMQ
+   * @internal
+   */
   readonly probes?: Partial<BrokerProbes>;
 }
 

@@ -1,9 +1,9 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 export interface FaultProxyOptions {
-  /** The AMQP URL of the broker to forward to; `url` keeps its credentials and vhost. */
+  /** The AMQP URL of the broker to forward to; the proxy's `url` keeps its credentials and vhost. Required. */
   readonly target: string;
-  /** The local port to listen on. @default 0 (any free port) */
+  /** The port to listen on, on 127.0.0.1. @default 0 (any free port; read it from `FaultProxy.port`) */
   readonly port?: number;
 }
 

@@ -1,5 +1,6 @@
 import { vhostOf } from '@warren/core';
-import { startBroker, type BrokerSource, type StartBrokerOptions, type TestBroker } from './startBroker';
+import { startBroker, type StartBrokerOptions } from './startBroker';
+import type { BrokerSource, TestBroker } from './TestBroker';
 import { TestManagementClient } from './TestManagementClient';
 
 /** The broker of a test file; its fields can be read once `beforeAll` has run. */

@@ -1,5 +1,6 @@
 import { deriveTopology } from '../src/model/derive';
-import { diffTopology, policyApplyTo } from '../src/live/diff';
+import { diffTopology } from '../src/live/diff';
+import { policyApplyTo } from '../src/live/policy-body';
 import type { LiveTopology } from '../src/live/read';
 import type { LiveQueue } from '../src/live/management';
 import { parseTopology } from '../src/file/parse';

@@ -1,5 +1,5 @@
 import type { DesiredTopology } from '../src/model/desired';
-import { policyBody } from '../src/live/diff';
+import { policyBody } from '../src/live/policy-body';
 import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from '../src/live/management';
 
 /** The live state (as the management API reports it) that apply leaves behind for `desired` on RabbitMQ `version`. */

@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { applyTopology } from '@warren/topology';
 import { formatApply, json } from '../format';
 import { line, type CliIo } from '../io';
+import { prepare } from '../prepare';
+import { runPlan, type PlanFlags } from '../run-plan';
 import { withConnectionOptions } from '../target';
-import { prepare, runPlan, type PlanFlags } from './plan';
 
 interface ApplyFlags extends PlanFlags {
+  /** `--dry-run`: change nothing and print the plan, as `warren plan` does. @default false */
   readonly dryRun?: boolean;
 }
 

@@ -12,14 +12,23 @@ import { checkQueue, untilReady, withChannel, type DeadLetterOptions } from './s
 export interface ListDeadLettersOptions extends DeadLetterOptions {
   /** How many messages to show at most. @default 20 */
   readonly limit?: number;
-  /** Include each message's body (decoded as UTF-8) in `ParkedMessage.body`. Off by default: bodies may hold personal data. @default false */
+  /**
+   * Include each message's body (decoded as UTF-8) in `ParkedMessage.body`. Off by default: bodies may hold
+   * personal data.
+   * @default false
+   */
   readonly includeBody?: boolean;
 }
 
+/** What `replayDeadLetters` moves: at most `limit` of the messages parked when it starts, optionally by reason. */
 export interface ReplayDeadLettersOptions extends DeadLetterOptions {
   /** How many messages to move at most. @default Infinity (all) */
   readonly limit?: number;
-  /** Move only messages whose dead-letter reason (`x-warren-reason`, or the broker's `x-death` reason) is this. */
+  /**
+   * Move only messages whose dead-letter reason (`x-warren-reason`, or the broker's `x-death` reason) is this; the
+   * others stay parked and are counted in `ReplayResult.skipped`.
+   * @default every message, whatever its reason
+   */
   readonly filterReason?: string;
 }
 

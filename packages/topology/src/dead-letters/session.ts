@@ -5,9 +5,12 @@ import { DeadLetterError } from './errors';
 
 /** Where a dead-letter operation acts. Each operation opens one short-lived connection (an operator's action). */
 export interface DeadLetterOptions {
-  /** One AMQP URL, or several comma-separated (the nodes of a cluster, tried in turn), as in `AMQP_URL`. */
+  /** One AMQP URL, or several comma-separated (the nodes of a cluster, tried in turn), as in `AMQP_URL`. Required. */
   readonly amqpUrl: string;
-  /** @default the vhost of the first AMQP URL (`/`) */
+  /**
+   * The vhost of the queue; when given it also replaces the path of every AMQP URL.
+   * @default the vhost in the first AMQP URL's path, `/` when it has none
+   */
   readonly vhost?: string;
   /** Connection name shown in the management UI. @default 'warren-dead-letters' */
   readonly name?: string;

@@ -8,7 +8,10 @@ import { formatPath, TopologyValidationError, type IssuePath, type TopologyIssue
 export type Locate = (path: IssuePath) => { line: number; column: number } | undefined;
 
 export interface ParseTopologyOptions {
-  /** Where the topology came from (a file name), for the error message. */
+  /**
+   * Where the topology came from (a file name): named in the `TopologyValidationError` message and its `source`.
+   * @default none: the message says "The topology" and `source` is unset
+   */
   readonly source?: string;
 }
 

@@ -1,17 +1,22 @@
 import { connectOnce } from '@warren/core';
 import type { DesiredTopology } from '../model/desired';
 import { declareBinding, declareExchange, declareQueue, runTasks, type AmqpTask } from './declare';
-import { diffTopology, policyBody } from './diff';
+import { diffTopology } from './diff';
 import { inParallel } from './in-parallel';
 import { readLiveTopology } from './read';
 import { ManagementApiError, type LivePolicy, type ManagementClient } from './management';
 import type { PlanOptions } from './plan';
 import type { PlanItem, TopologyPlan } from './plan-types';
+import { policyBody } from './policy-body';
 import { resolveTarget, type TopologyTarget } from './target';
 import { TopologyDriftError } from './errors';
 
 export interface ApplyOptions extends PlanOptions {
-  /** Plan only: change nothing (`warren apply --dry-run` equals `warren plan`). @default false */
+  /**
+   * Plan only: read the vhost and return the plan with `changes` empty, changing nothing (`warren apply --dry-run`
+   * equals `warren plan`). Drift still throws `TopologyDriftError`.
+   * @default false
+   */
   readonly dryRun?: boolean;
 }
 

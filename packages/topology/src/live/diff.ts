@@ -4,8 +4,10 @@ import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from './managem
 import type { LiveTopology } from './read';
 import { byCodeUnit, POLICY_PREFIX, policyPattern, policyPatternQueues } from '../model/names';
 import type { ExtraObject, PlanAction, PlanItem, PropertyDiff, TopologyPlan } from './plan-types';
+import { policyBody } from './policy-body';
 
 export interface DiffOptions {
+  /** The vhost the live topology was read from; copied into `TopologyPlan.vhost`. Required. */
   readonly vhost: string;
   /**
    * Also delete `warren.` policies that name queues not in the file (or whose pattern is not a list of names). Off
@@ -38,23 +40,6 @@ export function diffTopology(desired: DesiredTopology, live: LiveTopology, optio
     hasChanges: counts.create + counts.update + counts.delete > 0,
     hasDrift: counts.drift > 0,
     counts,
-  };
-}
-
-/** `apply-to` of a Warren policy: RabbitMQ < 3.12 accepts only `queues`; 3.12+ lets a policy target one queue type. */
-export function policyApplyTo(brokerVersion: string, queueType: QueueType): string {
-  const [major = 0, minor = 0] = brokerVersion.split('.').map((part) => Number.parseInt(part, 10) || 0);
-  return major > 3 || (major === 3 && minor >= 12) ? `${queueType}_queues` : 'queues';
-}
-
-/** The body `PUT /api/policies/{vhost}/{name}` takes for a Warren policy on this broker version. */
-export function policyBody(spec: PolicySpec, brokerVersion: string): Omit<LivePolicy, 'vhost'> {
-  return {
-    name: spec.name,
-    pattern: spec.pattern,
-    'apply-to': policyApplyTo(brokerVersion, spec.queueType),
-    priority: spec.priority,
-    definition: { ...spec.definition },
   };
 }
 

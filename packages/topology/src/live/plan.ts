@@ -4,6 +4,7 @@ import { readLiveTopology } from './read';
 import type { TopologyPlan } from './plan-types';
 import { resolveTarget, type TopologyTarget } from './target';
 
+/** How `planTopology` (and `applyTopology`) treat Warren policies the file does not ask for. */
 export interface PlanOptions {
   /**
    * Also delete `warren.` policies that name queues not in the file (or whose pattern is not a list of names). Off

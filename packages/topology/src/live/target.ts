@@ -3,14 +3,19 @@ import { ConnectionConfigError, managementUrlFor, splitUrls, vhostOf, withVhost 
 
 /** Where plan/apply/export/delete act. */
 export interface TopologyTarget {
-  /** One AMQP URL, or several comma-separated (the nodes of a cluster, tried in turn). */
+  /** One AMQP URL, or several comma-separated (the nodes of a cluster, tried in turn). Required. */
   readonly amqpUrl: string;
   /**
-   * The management API; several comma-separated for a cluster (the first that answers is used).
-   * @default each AMQP URL's host, port + 10000 (15672), same credentials
+   * The management API; several comma-separated for a cluster (the first that answers is used). A URL without
+   * credentials logs in as `guest:guest`.
+   * @default for each AMQP URL: its host and credentials, port + 10000 (`amqp` 5672 → `http` 15672, `amqps` 5671 →
+   * `https` 15671)
    */
   readonly managementUrl?: string;
-  /** @default the vhost of the first AMQP URL (`/`) */
+  /**
+   * The vhost to act on; when given it also replaces the path of every AMQP URL.
+   * @default the vhost in the first AMQP URL's path, `/` when it has none
+   */
   readonly vhost?: string;
 }
 
