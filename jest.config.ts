@@ -16,7 +16,11 @@ const config: Config = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/examples/*/test/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/**/*.test.ts',
+        '<rootDir>/packages/*/test/**/*.test.ts',
+        '<rootDir>/examples/*/test/**/*.test.ts',
+      ],
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.test\\.ts$'],
     },
     {
