@@ -3,10 +3,14 @@ import { coalesceWrites, socketOf } from './coalesce-writes';
 import { WarrenError } from './errors';
 import { redactText, redactUrl, splitUrls } from './url';
 
+/** How a publisher or a consumer connects. Shared by both runtimes. */
 export interface ConnectionOptions {
-  /** One URL, several (a cluster; tried in turn), or a comma-separated list as in `AMQP_URL`. */
+  /** One URL, several (a cluster; tried in turn), or a comma-separated list as in `AMQP_URL`. Required. */
   readonly urls: string | readonly string[];
-  /** Shown as the connection's name in the management UI and API. */
+  /**
+   * Shown as the connection's name in the management UI and API (`connection_name`).
+   * @default none: the UI shows the client's address and port
+   */
   readonly name?: string;
   /** Seconds between heartbeats; a dead peer is detected after about three missed ones. @default 5 */
   readonly heartbeatSeconds?: number;
