@@ -12,9 +12,9 @@
  */
 import { connect, type ChannelModel } from 'amqplib';
 import { z } from 'zod';
+import { defineContract } from '@warren/core';
 import {
   applyTopology,
-  defineContract,
   deleteTopology,
   deriveTopology,
   parseTopology,
@@ -102,7 +102,7 @@ function drainRaw(model: ChannelModel, queue: string, count: number, decode = fa
 
 async function connectedConsumer(topology: DesiredTopology): Promise<Consumer> {
   const consumer = createConsumer({ urls: url, topology, name: 'warren-bench-consumer' });
-  await new Promise<void>((resolve) => consumer.once('connected', resolve));
+  await new Promise<void>((resolve) => consumer.once('connected', () => resolve()));
   return consumer;
 }
 

@@ -1,49 +1,29 @@
 import { EventEmitter } from 'node:events';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { z } from 'zod';
-import { describeError, openConnection, type MessageContract, type ParsedPayloadOf, WarrenError } from '@warren/core';
+import {
+  describeError,
+  managerUrl,
+  openConnection,
+  redactUrl,
+  type MessageContract,
+  type ParsedPayloadOf,
+  type WarrenError,
+} from '@warren/core';
 import { workQueueLayout, type DesiredTopology, type WorkQueueLayout } from '@warren/topology';
+import type { ChannelLike } from './channel';
 import { ConsumerError } from './errors';
 import type { ConsumerEvents } from './events';
+import type { Handler } from './handler';
+import {
+  resolveConsumeOptions,
+  resolveConsumerOptions,
+  type CloseOptions,
+  type ConsumeOptions,
+  type ConsumerOptions,
+} from './options';
 import { StatsRecorder, type ConsumerStats } from './stats';
-import { Subscription, type ChannelLike, type Handler } from './subscription';
-
-export interface ConsumerOptions {
-  /** One URL, several (cluster nodes, tried in turn), or a comma-separated list as in `AMQP_URL`. */
-  readonly urls: string | readonly string[];
-  /** The connection's name in the management UI. */
-  readonly name?: string;
-  /** The derived topology (`deriveTopology(...)`): where each work queue's retry tiers and dead-letter queue are. */
-  readonly topology: DesiredTopology;
-  /** @default 5 */
-  readonly heartbeatSeconds?: number;
-  /**
-   * Milliseconds to wait before reopening a channel the broker closed, re-subscribing after a broker cancel, or
-   * requeueing a message whose hand-off to a retry tier or dead-letter queue was not confirmed.
-   * @default 1000
-   */
-  readonly retryDelayMs?: number;
-}
-
-export interface ConsumeOptions {
-  /**
-   * Messages in flight in this process for this queue (the channel's `basic.qos`): handlers run concurrently up to
-   * this bound and nothing is queued locally beyond it.
-   * @default 10
-   */
-  readonly prefetch?: number;
-  /** Abort the handler's signal and count the attempt as failed (retried) after this many milliseconds. @default none */
-  readonly handlerTimeoutMs?: number;
-}
-
-export interface CloseOptions {
-  /**
-   * How long in-flight handlers may run after intake stopped; then their signals are aborted and their messages
-   * go back to the queue.
-   * @default 10000
-   */
-  readonly timeoutMs?: number;
-}
+import { Subscription } from './subscription';
 
 /**
  * Consumes work queues of a Warren topology. A message is acked only when its handler succeeded or its hand-off
@@ -80,12 +60,15 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 
   constructor(options: ConsumerOptions) {
     super();
-    this.topology = options.topology;
-    this.retryDelayMs = options.retryDelayMs ?? 1000;
-    const { urls, name, heartbeatSeconds } = options;
-    this.manager = openConnection({ urls, name, heartbeatSeconds }, (error) => this.onFatal(error));
-    this.manager.on('connect', () => this.onConnect());
-    this.manager.on('disconnect', ({ err }) => this.emit('disconnected', { error: describeError(err) }));
+    const resolved = resolveConsumerOptions(options);
+    this.topology = resolved.topology;
+    this.retryDelayMs = resolved.retryDelayMs;
+    this.manager = openConnection(resolved.connection, (error) => this.onFatal(error));
+    // The same payloads as the publisher's: the node's URL and a reason, both password-free.
+    this.manager.on('connect', ({ url }) => this.onConnect(managerUrl(url)));
+    this.manager.on('disconnect', ({ err }: { err?: unknown }) =>
+      this.emit('disconnected', { reason: err === undefined ? 'connection closed' : describeError(err) }),
+    );
   }
 
   /**
@@ -114,15 +97,14 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     if (this.closing !== undefined || this.fatal !== undefined) {
       throw this.fatal ?? new ConsumerError('CONSUMER_CLOSED', 'consume() was called after close().');
     }
+    const layout = this.layoutOf(target);
+    const { prefetch, handlerTimeoutMs } = resolveConsumeOptions(options);
     const subscription = new Subscription({
-      layout: this.layoutOf(target),
+      layout,
       schema: typeof target === 'string' ? undefined : (target.schema as z.ZodType),
       handler,
-      prefetch: positiveInteger('prefetch', options.prefetch ?? 10, 65_535),
-      handlerTimeoutMs:
-        options.handlerTimeoutMs === undefined
-          ? undefined
-          : positiveInteger('handlerTimeoutMs', options.handlerTimeoutMs, 2 ** 31 - 1),
+      prefetch,
+      handlerTimeoutMs,
       retryDelayMs: this.retryDelayMs,
       openChannel: () => this.manager.connection?.createConfirmChannel() as Promise<ChannelLike> | undefined,
       events: this,
@@ -166,8 +148,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     await bounded(this.manager.close(), BROKER_OP_TIMEOUT_MS);
   }
 
-  private onConnect(): void {
-    this.emit('connected');
+  private onConnect(url: string): void {
+    this.emit('connected', { url: redactUrl(url) });
     for (const subscription of this.subscriptions) void subscription.open();
   }
 
@@ -204,9 +186,4 @@ async function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))));
   await Promise.race([promise.catch(() => undefined), timeout]);
   clearTimeout(timer);
-}
-
-function positiveInteger(name: string, value: number, max: number): number {
-  if (Number.isInteger(value) && value > 0 && value <= max) return value;
-  throw new WarrenError('INVALID_OPTION', `${name} must be an integer from 1 to ${max}, got ${String(value)}.`);
 }

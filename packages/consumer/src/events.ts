@@ -1,4 +1,4 @@
-import type { WarrenError } from '@warren/core';
+import type { ConnectedEvent, DisconnectedEvent, WarrenError } from '@warren/core';
 import type { DeadLetterReason } from './decode';
 
 export interface DeliveredEvent {
@@ -49,8 +49,10 @@ export interface ConsumerEvents {
   cancelled: [{ readonly queue: string }];
   /** A subscription is (again) consuming: after `consume()`, a reconnect, a broker cancel or `resume()`. */
   subscribed: [{ readonly queue: string; readonly prefetch: number }];
-  connected: [];
-  disconnected: [{ readonly error: string }];
+  /** Connected (again) to a node: its URL, password masked. The subscriptions are restored next. */
+  connected: [ConnectedEvent];
+  /** The connection was lost (password-free reason); the consumer reconnects by itself. */
+  disconnected: [DisconnectedEvent];
   /** Something went wrong that the consumer recovers from by itself (a channel closed by the broker, ...). */
   warning: [{ readonly queue?: string; readonly message: string }];
   /** The connection cannot succeed (wrong credentials or vhost): the consumer has stopped. */

@@ -1,4 +1,5 @@
-import type { CloseOptions, Consumer } from './consumer';
+import type { Consumer } from './consumer';
+import type { CloseOptions } from './options';
 
 export interface CloseOnSignalsOptions extends CloseOptions {
   /** @default ['SIGTERM', 'SIGINT'] */

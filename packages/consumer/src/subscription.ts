@@ -1,44 +1,17 @@
 import type { EventEmitter } from 'node:events';
-import type { ConsumeMessage, Message, Options } from 'amqplib';
+import type { ConsumeMessage } from 'amqplib';
 import type { z } from 'zod';
-import { describeError, HEADERS } from '@warren/core';
+import { describeError } from '@warren/core';
 import { type WorkQueueLayout } from '@warren/topology';
-import { Delivery, type MessageContext } from './context';
+import { AckBatcher } from './ack-batcher';
+import { ackOnce, nackRequeue, returnKey, type ChannelLike, type Pending } from './channel';
+import { Delivery } from './context';
 import { decodePayload } from './decode';
-import { ConsumerError, HandlerAbortedError, NonRetryableError } from './errors';
+import { ConsumerError } from './errors';
 import type { ConsumerEvents } from './events';
+import { aborted, failureOf, isThenable, type Handler } from './handler';
 import { planFailure, type Failure, type HandOff } from './handoff';
 import type { StatsRecorder } from './stats';
-
-/** A message handler: returning (or resolving) acks; throwing retries; `NonRetryableError` dead-letters. */
-export type Handler<Payload> = (payload: Payload, context: MessageContext) => unknown;
-
-/**
- * The part of an amqplib `ConfirmChannel` a subscription uses: the seam where unit tests plug a fake channel.
- * @internal
- */
-export interface ChannelLike {
-  prefetch(count: number, global?: boolean): Promise<unknown>;
-  consume(
-    queue: string,
-    onMessage: (message: ConsumeMessage | null) => void,
-    options?: Options.Consume,
-  ): Promise<{ consumerTag: string }>;
-  cancel(consumerTag: string): Promise<unknown>;
-  ack(message: Message, allUpTo?: boolean): void;
-  nack(message: Message, allUpTo?: boolean, requeue?: boolean): void;
-  publish(
-    exchange: string,
-    routingKey: string,
-    content: Buffer,
-    options: Options.Publish,
-    callback: (error: unknown) => void,
-  ): boolean;
-  close(): Promise<void>;
-  on(event: 'close', listener: () => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: 'return', listener: (message: Message) => void): unknown;
-}
 
 /** @internal Everything a subscription needs, normalised by the consumer. */
 export interface SubscriptionOptions {
@@ -54,8 +27,6 @@ export interface SubscriptionOptions {
   readonly events: EventEmitter<ConsumerEvents>;
   readonly stats: StatsRecorder;
 }
-
-type Pending = Delivery<ChannelLike>;
 
 /**
  * One `consume()`: a confirm channel of its own (its prefetch, its failures), restored after every reconnect,
@@ -80,8 +51,12 @@ export class Subscription {
   /** Hand-offs the broker returned as unroutable (a missing tier or dead-letter queue), until their confirm. */
   private readonly returned = new Set<string>();
   private readonly idleWaiters: (() => void)[] = [];
-  /** Acks decided this event-loop turn, sent together by `flushAcks`. */
-  private pendingAcks: Pending[] = [];
+  /** Acks decided this event-loop turn; they go out together on the next. */
+  private readonly acks = new AckBatcher(
+    this.inFlight,
+    () => this.channel,
+    (delivery, sent) => this.acked(delivery, sent),
+  );
   private markReady!: () => void;
   private failReady!: (error: Error) => void;
 
@@ -145,7 +120,7 @@ export class Subscription {
 
   /** Last step of `close()`: aborts the handlers still running; closing the channel returns their messages. */
   async abortAndClose(): Promise<void> {
-    if (this.pendingAcks.length > 0) this.flushAcks(); // finished work must not come back as a duplicate
+    this.acks.flush(); // finished work must not come back as a duplicate
     for (const delivery of this.inFlight) {
       // Settled by the channel's close (the broker requeues them): an aborted handler's rejection must not send
       // its message to a retry tier while the consumer shuts down.
@@ -265,39 +240,12 @@ export class Subscription {
     this.fail(delivery, { error: `Handler timed out after ${ms} ms` });
   };
 
-  /** Queues the ack; acks of one event-loop turn go out together (see `flushAcks`). */
+  /** Queues the ack: the acks of one event-loop turn go out together (see `AckBatcher`). */
   private ack(delivery: Pending): void {
     delivery.settled = true;
-    if (!this.settleable(delivery)) return this.finish(delivery);
-    delivery.ackQueued = true;
-    this.pendingAcks.push(delivery);
-    if (this.pendingAcks.length === 1) setImmediate(this.flushAcks);
+    if (this.settleable(delivery)) this.acks.ack(delivery);
+    else this.finish(delivery);
   }
-
-  /**
-   * Sends the queued acks: one `basic.ack` with `multiple` for every queued delivery whose tag is below the lowest
-   * tag still outstanding (a running handler, a hand-off awaiting its confirm), single acks for the rest. Each ack is
-   * a socket write, so this saves most of the client CPU an ack costs. Deliveries of a channel that died meanwhile
-   * are skipped: the broker has requeued them.
-   */
-  private readonly flushAcks = (): void => {
-    const batch = this.pendingAcks;
-    this.pendingAcks = [];
-    const channel = this.channel;
-    let floor = Infinity;
-    for (const d of this.inFlight) {
-      if (d.channel === channel && !d.finished && !d.ackQueued) floor = Math.min(floor, d.message.fields.deliveryTag);
-    }
-    let last: Pending | undefined;
-    for (const delivery of batch) {
-      if (delivery.channel !== channel) continue;
-      const tag = delivery.message.fields.deliveryTag;
-      if (tag > floor) ackOnce(delivery, false);
-      else if (last === undefined || tag > last.message.fields.deliveryTag) last = delivery;
-    }
-    if (last !== undefined) ackOnce(last, true);
-    for (const delivery of batch) this.acked(delivery, delivery.channel === channel);
-  };
 
   private acked(delivery: Pending, sent: boolean): void {
     const { stats, events } = this.options;
@@ -384,44 +332,4 @@ export class Subscription {
   private warn(message: string): void {
     this.options.events.emit('warning', { queue: this.queue, message });
   }
-}
-
-/**
- * amqplib throws when the channel is closing but has not emitted 'close' yet; the broker then requeues the message
- * itself, so there is nothing else to do.
- */
-function ackOnce(delivery: Pending, allUpTo: boolean): boolean {
-  try {
-    delivery.channel.ack(delivery.message, allUpTo);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function nackRequeue(delivery: Pending): boolean {
-  try {
-    delivery.channel.nack(delivery.message, false, true);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
-}
-
-function failureOf(error: unknown): Failure {
-  const message = describeError(error);
-  return error instanceof NonRetryableError ? { error: message, reason: 'non-retryable' } : { error: message };
-}
-
-function aborted(code: 'HANDLER_TIMEOUT' | 'SHUTDOWN' | 'CHANNEL_LOST', why: string): HandlerAbortedError {
-  return new HandlerAbortedError(code, `Handler aborted: ${why}.`);
-}
-
-/** Identifies a hand-off in the broker's `basic.return` (which carries no delivery tag). */
-function returnKey(routingKey: string, properties: { messageId?: unknown; headers?: Record<string, unknown> }): string {
-  return `${routingKey}\u0000${String(properties.messageId)}\u0000${String(properties.headers?.[HEADERS.attempt])}`;
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ConsumeMessage, Message, Options } from 'amqplib';
-import type { ChannelLike } from '../src/subscription';
+import type { ChannelLike } from '../src/channel';
 
 export interface Published {
   exchange: string;

@@ -6,7 +6,8 @@ import { NonRetryableError } from '../src/errors';
 import type { ConsumerEvents } from '../src/events';
 import type { MessageContext } from '../src/context';
 import { StatsRecorder } from '../src/stats';
-import { Subscription, type Handler } from '../src/subscription';
+import type { Handler } from '../src/handler';
+import { Subscription } from '../src/subscription';
 import { FakeChannel, tick } from './fakeChannel';
 
 const layout: WorkQueueLayout = {

@@ -92,13 +92,21 @@ export function openConnection(
   });
   let failed = false;
   manager.on('connectFailed', ({ err, url }) => {
-    const fatal = fatalConnectError(err, typeof url === 'string' ? url : (url?.hostname ?? ''));
+    const fatal = fatalConnectError(err, managerUrl(url));
     if (!fatal || failed) return;
     failed = true;
     void manager.close().catch(() => undefined);
     onFatal(fatal);
   });
   return manager;
+}
+
+/**
+ * The URL amqp-connection-manager reports with `connect` and `connectFailed`: a string, or an object with a
+ * `hostname` (as given in its URL list). Not masked: pass it through `redactUrl` before it leaves the process.
+ */
+export function managerUrl(url: unknown): string {
+  return typeof url === 'string' ? url : String((url as { hostname?: unknown } | undefined)?.hostname ?? '');
 }
 
 /** The message of any error, with passwords in URLs masked. */

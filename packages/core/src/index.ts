@@ -1,6 +1,6 @@
 export { WarrenError, WARREN_CODES } from './errors';
 export type { WarrenCode } from './errors';
-export { openConnection, fatalConnectError, describeError, ConnectionConfigError } from './connection';
+export { openConnection, fatalConnectError, describeError, managerUrl, ConnectionConfigError } from './connection';
 export type { ConnectionOptions, ConnectedEvent, DisconnectedEvent } from './connection';
 export { connectOnce } from './connect-once';
 export { redactUrl, redactText, splitUrls, managementUrlFor, vhostOf, withVhost } from './url';

@@ -34,6 +34,28 @@ describe('recovery', () => {
     await until('the message after the cut', () => received.includes('after-cut'));
   });
 
+  it("reports 'connected' with the node's masked URL and 'disconnected' with a reason across a cut", async () => {
+    const queue = uniqueName('con-events');
+    const topology = await fx.declare({ queues: { [queue]: {} } });
+    proxy = await startFaultProxy({ target: broker.amqpUrl });
+    const { password } = new URL(proxy.url);
+    const consumer = fx.consumer(topology, { urls: proxy.url, reconnectSeconds: 0.2 });
+    const connected: { url: string }[] = [];
+    const disconnected: { reason: string }[] = [];
+    consumer.on('connected', (event) => connected.push(event));
+    consumer.on('disconnected', (event) => disconnected.push(event));
+    await consumer.consume(queue, () => undefined);
+
+    proxy.cut();
+    await until('the reconnect', () => connected.length === 2);
+    expect(disconnected).toHaveLength(1);
+    expect(disconnected[0]!.reason).toEqual(expect.any(String));
+    expect(disconnected[0]!.reason).not.toBe('');
+    const masked = proxy.url.replace(`:${password}@`, ':***@');
+    expect(connected).toEqual([{ url: masked }, { url: masked }]);
+    expect(JSON.stringify([connected, disconnected])).not.toContain(`:${password}@`);
+  });
+
   it('reports a broker cancel when the queue is deleted and re-subscribes when it is back', async () => {
     const queue = uniqueName('con-cancel');
     const topology = await fx.declare({ queues: { [queue]: {} } });

@@ -1,0 +1,93 @@
+import { WarrenError, type ConnectionOptions } from '@warren/core';
+import type { DesiredTopology } from '@warren/topology';
+
+/**
+ * Options of `createConsumer()`. The connection options (`urls`, `name`, `heartbeatSeconds`, `reconnectSeconds`,
+ * `noDelay`) are those of `@warren/core`, with the same defaults as the publisher's.
+ */
+export interface ConsumerOptions extends ConnectionOptions {
+  /** The derived topology (`deriveTopology(...)`): where each work queue's retry tiers and dead-letter queue are. */
+  readonly topology: DesiredTopology;
+  /**
+   * Milliseconds to wait before reopening a channel the broker closed, re-subscribing after a broker cancel, or
+   * requeueing a message whose hand-off to a retry tier or dead-letter queue was not confirmed. A positive number up
+   * to 2147483647.
+   * @default 1000
+   */
+  readonly retryDelayMs?: number;
+}
+
+/** Options of one `consume()`. */
+export interface ConsumeOptions {
+  /**
+   * Messages in flight in this process for this queue (the `basic.qos` of the subscription's own channel): handlers
+   * run concurrently up to this bound and nothing is queued locally beyond it. An integer from 1 to 65535.
+   * @default 10
+   */
+  readonly prefetch?: number;
+  /**
+   * After this many milliseconds the attempt counts as failed (retried like a throw) and the handler's `signal` is
+   * aborted with `HANDLER_TIMEOUT`. An integer from 1 to 2147483647. A handler that ignores its signal keeps
+   * running after its message is settled: it then no longer counts against `prefetch`, but `close()` waits for it.
+   * @default none (no timeout)
+   */
+  readonly handlerTimeoutMs?: number;
+}
+
+/** Options of `close()`. */
+export interface CloseOptions {
+  /**
+   * How long in-flight handlers may run after intake stopped; then their signals are aborted (`SHUTDOWN`) and their
+   * messages go back to the queue.
+   * @default 10000
+   */
+  readonly timeoutMs?: number;
+}
+
+/** The largest delay `setTimeout` honours; a larger one fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** @internal The consumer-level options, defaulted and checked once, at construction. */
+export interface ResolvedConsumerOptions {
+  /** Passed to `openConnection` as given: core applies the connection defaults. */
+  readonly connection: ConnectionOptions;
+  readonly topology: DesiredTopology;
+  readonly retryDelayMs: number;
+}
+
+/** @internal The options of one `consume()`, defaulted and checked when it is called. */
+export interface ResolvedConsumeOptions {
+  readonly prefetch: number;
+  readonly handlerTimeoutMs: number | undefined;
+}
+
+/** @internal Throws `INVALID_OPTION` naming the option. */
+export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsumerOptions {
+  const { urls, name, heartbeatSeconds, reconnectSeconds, noDelay, topology } = options;
+  if (reconnectSeconds !== undefined) positiveNumber('reconnectSeconds', reconnectSeconds, MAX_TIMER_MS / 1000);
+  return {
+    connection: { urls, name, heartbeatSeconds, reconnectSeconds, noDelay },
+    topology,
+    retryDelayMs: positiveNumber('retryDelayMs', options.retryDelayMs ?? 1000, MAX_TIMER_MS),
+  };
+}
+
+/** @internal Throws `INVALID_OPTION` naming the option. */
+export function resolveConsumeOptions(options: ConsumeOptions): ResolvedConsumeOptions {
+  const { handlerTimeoutMs } = options;
+  return {
+    prefetch: positiveInteger('prefetch', options.prefetch ?? 10, 65_535),
+    handlerTimeoutMs:
+      handlerTimeoutMs === undefined ? undefined : positiveInteger('handlerTimeoutMs', handlerTimeoutMs, MAX_TIMER_MS),
+  };
+}
+
+function positiveInteger(name: string, value: number, max: number): number {
+  if (Number.isInteger(value) && value > 0 && value <= max) return value;
+  throw new WarrenError('INVALID_OPTION', `${name} must be an integer from 1 to ${max}, got ${String(value)}.`);
+}
+
+function positiveNumber(name: string, value: number, max: number): number {
+  if (typeof value === 'number' && value > 0 && value <= max) return value;
+  throw new WarrenError('INVALID_OPTION', `${name} must be a positive number up to ${max}, got ${String(value)}.`);
+}
