@@ -13,14 +13,8 @@
 import { connect, type ChannelModel } from 'amqplib';
 import { z } from 'zod';
 import { defineContract } from '@warren/core';
-import {
-  applyTopology,
-  deleteTopology,
-  deriveTopology,
-  parseTopology,
-  type DesiredTopology,
-} from '../../packages/topology/src';
-import { createConsumer, type Consumer } from '../../packages/consumer/src';
+import { applyTopology, deleteTopology, deriveTopology, parseTopology, type DesiredTopology } from '@warren/topology';
+import { createConsumer, type Consumer } from '@warren/consumer';
 
 const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);

@@ -4,6 +4,7 @@
  *   npm run bench                 # every bench listed below
  *   npm run bench -- publish      # only these
  *
+ * The benches import the packages by name, so they measure the built code (`npm run bench` builds first).
  * A bench is a script that prints its figures and exits non-zero on failure. Add yours to BENCHES.
  */
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,7 @@
 import { openConnection } from '@warren/core';
 import { resolveOptions, type PublisherOptions } from './options';
-import { Publisher, type ConnectionManagerLike } from './Publisher';
+import type { ConnectionManagerLike } from './ChannelSlot';
+import { Publisher } from './Publisher';
 
 /**
  * Creates a publisher and starts connecting (in the background: publishes made before the connection is up wait

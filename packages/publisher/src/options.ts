@@ -1,54 +1,138 @@
 import { WarrenError, type ConnectionOptions } from '@warren/core';
 
-/** Options of `createPublisher()`. Connection options (`urls`, `name`, heartbeat, `noDelay`) come from topology. */
+/**
+ * Options of `createPublisher()`. The connection options (`urls`, `name`, `heartbeatSeconds`, `reconnectSeconds`,
+ * `noDelay`) are `@warren/core`'s `ConnectionOptions`; `reconnectSeconds` also sets the suggested `retryAfterMs` of
+ * `PublishTimeoutError` and `BufferFullError` (at least 1 s). The numbers below and `reconnectSeconds` must be
+ * positive: `createPublisher()` throws `INVALID_OPTION` otherwise.
+ */
 export interface PublisherOptions extends ConnectionOptions {
   /**
    * How long a publish may take, from the call to the broker's confirm (including waiting for a connection, for
-   * `unblocked`, for buffer space and for nack retries) before it fails. Overridable per publish.
+   * `unblocked`, for buffer space and for nack retries) before it fails. Overridable per publish; also the default
+   * wait of `close()`.
    * @default 10000
    */
   readonly timeoutMs?: number;
-  /** At most this many unconfirmed messages on the channel; more wait in the buffer for confirms. @default 1000 */
+  /**
+   * At most this many messages sent on the channel and not yet confirmed (`basic.ack` / `basic.nack`); more wait in
+   * the buffer for confirms.
+   * @default 1000
+   */
   readonly maxInFlight?: number;
-  /** Buffer limit in messages (waiting + unconfirmed). @default 10000 */
+  /**
+   * Buffer limit in messages: every accepted publish not yet settled counts (buffered, in flight, or backing off
+   * after a nack). Publishes waiting for space (`whenBufferFull: 'wait'`) do not.
+   * @default 10000
+   */
   readonly maxBufferMessages?: number;
-  /** Buffer limit in body bytes (waiting + unconfirmed). @default 67108864 (64 MiB) */
+  /**
+   * Buffer limit in body bytes, counted like `maxBufferMessages`. A body bigger than this is still accepted when the
+   * buffer is empty (`maxMessageBytes` bounds it).
+   * @default 67108864 (64 MiB)
+   */
   readonly maxBufferBytes?: number;
-  /** What a publish does when the buffer is full: fail at once with `BufferFullError`, or wait for space up to its deadline. @default 'reject' */
+  /**
+   * What a publish does when the buffer is full: `'reject'` fails it at once with `BufferFullError`; `'wait'` queues
+   * it (in order) until there is room, and fails it with `BufferFullError` if its deadline comes first.
+   * @default 'reject'
+   */
   readonly whenBufferFull?: 'reject' | 'wait';
-  /** Largest body accepted, checked before sending (RabbitMQ 4 rejects more than 16 MiB). @default 16777216 */
+  /**
+   * Largest body accepted, checked before anything is sent (`MessageTooLargeError`, `MESSAGE_TOO_LARGE`). Match it to
+   * the broker's `max_message_size` (RabbitMQ 4 rejects more than 16 MiB by default, and closes the channel).
+   * @default 16777216 (16 MiB)
+   */
   readonly maxMessageBytes?: number;
-  /** Return unroutable messages (and fail their publish with `UnroutableError`). @default true */
+  /**
+   * Publish with AMQP's `mandatory` flag: a message no queue is bound for comes back (`basic.return`) and its publish
+   * fails with `UnroutableError`. When false, the broker drops such a message and the publish still resolves.
+   * Overridable per publish.
+   * @default true
+   */
   readonly mandatory?: boolean;
-  /** First back-off step after a nack; doubled per nack, full jitter. @default 100 */
+  /**
+   * First back-off step after a broker nack (a full queue with `overflow: reject-publish`); it doubles with each
+   * nack of the message, up to `backoffMaxMs`, and the actual delay is drawn in `[0, step)` (full jitter).
+   * @default 100
+   */
   readonly backoffInitialMs?: number;
-  /** Largest back-off step. @default 5000 */
+  /**
+   * Largest back-off step after a nack. Also the suggested `retryAfterMs` of `BlockedError` (at least 1 s).
+   * @default 5000
+   */
   readonly backoffMaxMs?: number;
 }
 
-/** Options of one publish. */
+/** Options of one publish. The message is always persistent (delivery mode 2) and carries a `timestamp`. */
 export interface PublishOptions {
-  /** Your id for the message (deduplication key downstream). @default a random 128-bit id, 22 base64url characters */
+  /**
+   * The AMQP `message-id` property: your id for the message, the key to deduplicate by downstream (a message may
+   * arrive twice). A retry after a `PublishTimeoutError` should reuse it.
+   * @default a random 128-bit id, 22 base64url characters
+   */
   readonly messageId?: string;
-  /** Application headers (at most 64 KiB encoded). */
+  /**
+   * Application headers (the AMQP `headers` table), at most 64 KiB encoded (`MessageTooLargeError`,
+   * `HEADERS_TOO_LARGE`).
+   * @default none
+   */
   readonly headers?: Readonly<Record<string, unknown>>;
-  /** Overrides the publisher's `timeoutMs` for this message. */
+  /**
+   * How long this publish may take until the broker's confirm (see the publisher's option).
+   * @default the publisher's `timeoutMs` (10000 unless set)
+   */
   readonly timeoutMs?: number;
-  /** Overrides the publisher's `mandatory`. */
+  /**
+   * AMQP `mandatory` for this message (see the publisher's option).
+   * @default the publisher's `mandatory` (true unless set)
+   */
   readonly mandatory?: boolean;
+  /**
+   * The AMQP `correlation-id` property, e.g. to match a reply to its request.
+   * @default none
+   */
   readonly correlationId?: string;
+  /**
+   * The AMQP `reply-to` property: the name of the queue a reply should go to.
+   * @default none
+   */
   readonly replyTo?: string;
+  /**
+   * The AMQP `type` property: the message's type name, for the consumer (the broker ignores it).
+   * @default none
+   */
   readonly type?: string;
+  /**
+   * The AMQP `app-id` property: the application that sent the message (not taken from the connection's `name`).
+   * @default none
+   */
   readonly appId?: string;
-  /** Per-message TTL in milliseconds (avoid in shared queues: it blocks the head of the line). */
+  /**
+   * Per-message TTL in milliseconds (the AMQP `expiration` property): the broker drops the message, or dead-letters
+   * it, once it has been in a queue that long. Avoid mixing TTLs in one queue: RabbitMQ expires a message only when
+   * it reaches the head of the queue, so an expired message waits behind longer-lived ones.
+   * @default none: only the queue's own TTL (`x-message-ttl`), if any, applies
+   */
   readonly expiration?: number;
+  /**
+   * The AMQP `priority` property (0-255); it only matters to a queue declared with `x-max-priority`.
+   * @default none: a priority queue treats the message as priority 0
+   */
   readonly priority?: number;
 }
 
-/** Options of `publishRaw()`: a Buffer body is sent as is, with this content type. */
+/** Options of `publishRaw()`: a Buffer body is sent as is; any other body is encoded as JSON. */
 export interface RawPublishOptions extends PublishOptions {
-  /** @default 'application/json' for a non-Buffer body, 'application/octet-stream' for a Buffer */
+  /**
+   * The AMQP `content-type` property. It only labels the body: a non-Buffer body is sent as JSON whatever it says.
+   * @default 'application/json' for a non-Buffer body, 'application/octet-stream' for a Buffer
+   */
   readonly contentType?: string;
+  /**
+   * The AMQP `content-encoding` property (e.g. `gzip` for a body you compressed; Warren does not compress).
+   * @default none
+   */
   readonly contentEncoding?: string;
 }
 

@@ -2,12 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { Options } from 'amqplib';
 import type { ConnectionConfigError } from '@warren/core';
 import { resolveOptions, type PublisherOptions } from '../src/options';
-import {
-  Publisher,
-  type ChannelModelLike,
-  type ConfirmChannelLike,
-  type ConnectionManagerLike,
-} from '../src/Publisher';
+import type { ChannelModelLike, ConfirmChannelLike, ConnectionManagerLike } from '../src/ChannelSlot';
+import { Publisher } from '../src/Publisher';
 
 export interface Sent {
   exchange: string;

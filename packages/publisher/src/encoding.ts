@@ -1,0 +1,65 @@
+import type { Options } from 'amqplib';
+import { describeError, type WarrenError } from '@warren/core';
+import { MessageTooLargeError, ValidationError } from './errors';
+import type { RawPublishOptions } from './options';
+
+/** @internal The content type of a non-Buffer body (sent as JSON). */
+export const JSON_TYPE = 'application/json';
+/** @internal The content type of a Buffer body (sent as is). */
+export const BINARY_TYPE = 'application/octet-stream';
+
+/** @internal A body as JSON bytes; a value JSON cannot encode fails with `ValidationError` before anything is sent. */
+export function encodeJson(body: unknown): Buffer {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(body);
+  } catch (cause) {
+    throw new ValidationError(`The message cannot be encoded as JSON: ${describeError(cause)}`, [], { cause });
+  }
+  if (text === undefined) throw new ValidationError('The message cannot be encoded as JSON (undefined).', []);
+  return Buffer.from(text);
+}
+
+/**
+ * @internal The AMQP properties of one message: always persistent, with a message id and a timestamp (seconds).
+ * Without options, only the properties Warren always sets (no keys left undefined).
+ */
+export function toProperties(
+  options: RawPublishOptions | undefined,
+  contentType: string,
+  messageId: string,
+  now: number,
+  mandatory: boolean,
+): Options.Publish {
+  if (options === undefined) {
+    return { mandatory, persistent: true, contentType, messageId, timestamp: Math.floor(now / 1000) };
+  }
+  return {
+    mandatory: options.mandatory ?? mandatory,
+    persistent: true,
+    contentType,
+    contentEncoding: options.contentEncoding,
+    messageId,
+    timestamp: Math.floor(now / 1000),
+    headers: options.headers,
+    correlationId: options.correlationId,
+    replyTo: options.replyTo,
+    type: options.type,
+    appId: options.appId,
+    expiration: options.expiration,
+    priority: options.priority,
+  };
+}
+
+/** @internal amqplib refused to encode the message (it throws before writing anything, so the channel is still fine). */
+export function unencodable(cause: unknown): WarrenError {
+  const text = describeError(cause);
+  if (cause instanceof RangeError && /field table/i.test(text)) {
+    return new MessageTooLargeError(
+      'HEADERS_TOO_LARGE',
+      `The message's headers do not fit in an AMQP frame (64 KiB encoded): ${text}. Move the data to the body.`,
+      { cause },
+    );
+  }
+  return new ValidationError(`amqplib cannot encode the message (fix its properties): ${text}`, [], { cause });
+}

@@ -1,0 +1,114 @@
+import type { WarrenError } from '@warren/core';
+import { retryAfter } from './backoff';
+import {
+  BlockedError,
+  BrokerBusyError,
+  BufferFullError,
+  MessageTooLargeError,
+  PublisherClosedError,
+  PublishTimeoutError,
+  UnroutableError,
+} from './errors';
+import type { ResolvedOptions } from './options';
+import type { Outbound, ReturnInfo } from './Outbound';
+
+// The typed errors a publish fails with, built from the message, the options and what the publisher reports about
+// itself (passed in: these functions hold no state). Errors named by a channel's close are in channelErrors.ts.
+
+/**
+ * @internal Why a message cannot even be accepted, if it cannot: the publisher failed for good or is closing, or
+ * the body is over `maxMessageBytes`.
+ */
+export function refusal(
+  bytes: number,
+  options: ResolvedOptions,
+  fatal: WarrenError | undefined,
+  closing: boolean,
+): WarrenError | undefined {
+  if (fatal) return fatal;
+  if (closing) return new PublisherClosedError('PUBLISHER_CLOSED', 'The publisher is closed.');
+  if (bytes <= options.maxMessageBytes) return undefined;
+  return new MessageTooLargeError(
+    'MESSAGE_TOO_LARGE',
+    `The message is ${bytes} bytes, over the ${options.maxMessageBytes}-byte limit (maxMessageBytes; ` +
+      `RabbitMQ 4 refuses more than 16 MiB by default). Store large payloads elsewhere and send a reference.`,
+  );
+}
+
+/** @internal What a timeout reports about the connection: the channel slot is one. */
+export interface LinkStatus {
+  /** The open channel, if any: with one the broker was slow, without one the publisher was not connected. */
+  readonly channel: unknown;
+  /** Why the last connect attempt failed, or ''. */
+  readonly lastConnectError: string;
+}
+
+/** @internal The broker nacked the message until its deadline: a refusal, unless a copy lost with a channel may be in. */
+export function refused(
+  message: Outbound,
+  options: ResolvedOptions,
+  link: LinkStatus,
+): BrokerBusyError | PublishTimeoutError {
+  return message.mayHaveArrived ? timedOut(message, options, link) : busy(message, options);
+}
+
+/** @internal The broker kept nacking the message: retry after the next back-off step. */
+export function busy(message: Outbound, options: ResolvedOptions): BrokerBusyError {
+  const { backoffInitialMs, backoffMaxMs } = options;
+  return new BrokerBusyError(
+    'BROKER_BUSY',
+    `The broker refused the message ${message.nacks} time(s) (nack: a full queue with overflow reject-publish?) ` +
+      `until its deadline. Retry later.`,
+    retryAfter(message.nacks, backoffInitialMs, backoffMaxMs),
+  );
+}
+
+/** @internal The broker stayed blocked (memory or disk alarm) past the message's deadline. */
+export function blocked(message: Outbound, options: ResolvedOptions): BlockedError {
+  return new BlockedError(
+    'BROKER_BLOCKED',
+    `The broker blocked publishing (memory or disk alarm) and did not unblock before the message's deadline ` +
+      `(${message.messageId}). If it was already sent it may still arrive: retry later with the same messageId.`,
+    Math.max(1_000, options.backoffMaxMs),
+  );
+}
+
+/** @internal No confirm before the deadline: the broker was slow, or the publisher was not connected. */
+export function timedOut(message: Outbound, options: ResolvedOptions, link: LinkStatus): PublishTimeoutError {
+  const why =
+    link.channel !== undefined
+      ? 'the broker did not confirm it in time'
+      : `not connected${link.lastConnectError ? ` (last error: ${link.lastConnectError})` : ''}`;
+  return new PublishTimeoutError(
+    'PUBLISH_TIMEOUT',
+    `Message ${message.messageId} was not confirmed before its deadline: ${why}. If it was sent it may still ` +
+      `arrive; retry with the same messageId.`,
+    Math.max(1_000, options.reconnectMs),
+  );
+}
+
+/** @internal The buffer is full; `held` is what it holds now (the outbound buffer). */
+export function bufferFull(
+  options: ResolvedOptions,
+  held: { readonly heldMessages: number; readonly heldBytes: number },
+): BufferFullError {
+  const { maxBufferMessages, maxBufferBytes } = options;
+  return new BufferFullError(
+    'BUFFER_FULL',
+    `The publisher's buffer is full (${held.heldMessages}/${maxBufferMessages} messages, ${held.heldBytes}/` +
+      `${maxBufferBytes} bytes): the broker is down, blocked or slower than the publishing rate. Retry later.`,
+    Math.max(1_000, options.reconnectMs),
+  );
+}
+
+/** @internal A `basic.return` named the message before its ack: no binding matched, the broker dropped it. */
+export function unroutable(message: Outbound, returned: ReturnInfo): UnroutableError {
+  const { replyCode, replyText } = returned;
+  const where = `exchange '${message.exchange}' with routing key '${message.routingKey}'`;
+  return new UnroutableError(
+    'UNROUTABLE',
+    `No queue is bound to ${where} (${replyCode} ${replyText}): the message was dropped. Declare the binding ` +
+      `(warren apply) or fix the routing key.`,
+    { replyCode },
+  );
+}
