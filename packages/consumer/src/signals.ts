@@ -2,9 +2,13 @@ import type { Consumer } from './consumer';
 import type { CloseOptions } from './options';
 
 export interface CloseOnSignalsOptions extends CloseOptions {
-  /** @default ['SIGTERM', 'SIGINT'] */
+  /** The signals that start a graceful close. @default ['SIGTERM', 'SIGINT'] */
   readonly signals?: readonly NodeJS.Signals[];
-  /** Called after the consumer closed (exit the process here if something else keeps it alive). */
+  /**
+   * Called after the consumer closed, with the error if closing failed (exit the process here if something else
+   * keeps it alive).
+   * @default none: the process exits by itself once nothing else keeps it alive
+   */
   readonly onClosed?: (error?: unknown) => void;
 }
 
