@@ -361,10 +361,12 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   }
 
   private failAll(error: Error): void {
+    // The waiting first: failing a held message frees room, which would move a waiting one into the already
+    // drained pending queue, where nothing would settle it.
+    for (const message of this.buffer.waiting.drain()) if (message) this.fail(message, error);
     for (const message of this.buffer.pending.drain()) if (message) this.fail(message, error);
     for (const message of this.window.drain()) this.fail(message, error);
     for (const message of this.deadlines.drain()) this.fail(message, error);
-    for (const message of this.buffer.waiting.drain()) if (message) this.fail(message, error);
   }
 
   private async shutdown(timeoutMs: number): Promise<void> {

@@ -313,6 +313,16 @@ describe('fail fast', () => {
     expect(failed).toHaveBeenCalledWith(fatal);
   });
 
+  it("fails publishes waiting for buffer space (whenBufferFull: 'wait') with the ConnectionConfigError too", async () => {
+    const { publisher, manager } = fakePublisher({ maxBufferMessages: 1, whenBufferFull: 'wait', timeoutMs: 200 });
+    const held = publisher.publishRaw('x', 'k', { n: 1 });
+    const waiting = publisher.publishRaw('x', 'k', { n: 2 });
+    const fatal = new ConnectionConfigError('ACCESS_REFUSED', 'refused', { replyCode: 403 });
+    manager.onFatal!(fatal);
+    await expect(held).rejects.toBe(fatal);
+    await expect(waiting).rejects.toBe(fatal);
+  });
+
   it('fails with PublishTimeoutError when not connected by the deadline', async () => {
     const { publisher } = fakePublisher({ timeoutMs: 30 });
     const error = await publisher.publishRaw('x', 'k', {}).catch((e: unknown) => e);
@@ -364,5 +374,23 @@ describe('close', () => {
     const result = publisher.publishRaw('x', 'k', {});
     await publisher.close({ timeoutMs: 20 });
     await expect(result).rejects.toMatchObject({ code: 'PUBLISHER_CLOSED' });
+  });
+
+  it("settles publishes still waiting for buffer space (whenBufferFull: 'wait') when close() gives up", async () => {
+    const { publisher } = fakePublisher({ maxBufferMessages: 1, whenBufferFull: 'wait', timeoutMs: 60_000 });
+    const held = publisher.publishRaw('x', 'k', { n: 1 });
+    const waiting = publisher.publishRaw('x', 'k', { n: 2 });
+    await publisher.close({ timeoutMs: 20 });
+    // Bounded, so a regression fails here instead of hanging the suite.
+    const outcome = (p: Promise<unknown>) =>
+      Promise.race([
+        p.then(
+          () => 'resolved',
+          (e: { code?: string }) => e.code,
+        ),
+        sleep(500).then(() => 'unsettled'),
+      ]);
+    expect(await outcome(held)).toBe('PUBLISHER_CLOSED');
+    expect(await outcome(waiting)).toBe('PUBLISHER_CLOSED');
   });
 });
