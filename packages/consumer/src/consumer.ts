@@ -15,6 +15,7 @@ import type { ChannelLike } from './channel';
 import { ConsumerError } from './errors';
 import type { ConsumerEvents } from './events';
 import type { Handler } from './handler';
+import { idempotentHandler } from './idempotency/gate';
 import {
   resolveConsumeOptions,
   resolveConsumerOptions,
@@ -41,6 +42,8 @@ import { Subscription } from './subscription';
  * | channel or connection died before the settle              | nothing: the broker has requeued it (`redelivered`), signal aborted |
  * | worker crashes                                            | the broker requeues; a quorum `delivery-limit` dead-letters loops   |
  * | `close()` timeout reached                                 | signal aborted, channel closed: the broker requeues it              |
+ * | `idempotency`: the key is already done                    | `basic.ack` without the handler (`stats().duplicates`)              |
+ * | `idempotency`: another worker holds the key               | after `retryDelayMs`: `basic.nack` requeue (never run concurrently) |
  *
  * @example
  * const consumer = createConsumer({ urls: process.env.AMQP_URL!, topology: deriveTopology(topology) });
@@ -73,17 +76,26 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 
   /**
    * Subscribes a handler to a work queue (by name, or the `queue` of a contract, whose schema then validates every
-   * payload). Resolves once the broker confirmed the subscription; it is restored by itself after reconnects.
+   * payload). Resolves once the broker confirmed the subscription; it is restored by itself after reconnects. With
+   * `idempotency`, the handler runs at most once per key; `ctx.transaction` is typed by the store.
    */
-  consume<C extends MessageContract>(
+  consume<C extends MessageContract, Transaction = undefined>(
     contract: C,
-    handler: Handler<ParsedPayloadOf<C>>,
-    options?: ConsumeOptions,
+    handler: Handler<ParsedPayloadOf<C>, Transaction>,
+    options?: ConsumeOptions<ParsedPayloadOf<C>, Transaction>,
   ): Promise<void>;
-  consume(queue: string, handler: Handler<unknown>, options?: ConsumeOptions): Promise<void>;
-  consume(target: string | MessageContract, handler: Handler<never>, options: ConsumeOptions = {}): Promise<void> {
+  consume<Transaction = undefined>(
+    queue: string,
+    handler: Handler<unknown, Transaction>,
+    options?: ConsumeOptions<unknown, Transaction>,
+  ): Promise<void>;
+  consume(
+    target: string | MessageContract,
+    handler: Handler<never, never>,
+    options: ConsumeOptions<never, unknown> = {},
+  ): Promise<void> {
     try {
-      return this.subscribe(target, handler as Handler<unknown>, options);
+      return this.subscribe(target, handler as Handler<unknown, unknown>, options);
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -91,18 +103,18 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 
   private subscribe(
     target: string | MessageContract,
-    handler: Handler<unknown>,
-    options: ConsumeOptions,
+    handler: Handler<unknown, unknown>,
+    options: ConsumeOptions<never, unknown>,
   ): Promise<void> {
     if (this.closing !== undefined || this.fatal !== undefined) {
       throw this.fatal ?? new ConsumerError('CONSUMER_CLOSED', 'consume() was called after close().');
     }
     const layout = this.layoutOf(target);
-    const { prefetch, handlerTimeoutMs } = resolveConsumeOptions(options);
+    const { prefetch, handlerTimeoutMs, idempotency } = resolveConsumeOptions(options);
     const subscription = new Subscription({
       layout,
       schema: typeof target === 'string' ? undefined : (target.schema as z.ZodType),
-      handler,
+      handler: idempotency ? idempotentHandler(handler, idempotency, layout.queue, this, this.recorder) : handler,
       prefetch,
       handlerTimeoutMs,
       retryDelayMs: this.retryDelayMs,

@@ -1,8 +1,11 @@
 import type { ConsumeMessage } from 'amqplib';
 import { attemptOf, originOf } from '@warren/core';
 
-/** What a handler learns about the delivery it is processing. */
-export interface MessageContext {
+/**
+ * What a handler learns about the delivery it is processing. `Transaction` is the type of `transaction`: the client
+ * of a `PostgresTransactionalStore`'s transaction, `undefined` without one.
+ */
+export interface MessageContext<Transaction = undefined> {
   /** The publisher's message id: duplicates (at-least-once delivery) are detectable by it. */
   readonly messageId: string | undefined;
   readonly headers: Readonly<Record<string, unknown>>;
@@ -17,6 +20,11 @@ export interface MessageContext {
   readonly routingKey: string;
   /** The work queue it was consumed from. */
   readonly queue: string;
+  /**
+   * With `idempotency: { store: new PostgresTransactionalStore(…) }`: the client of the transaction the done-mark is
+   * written in. Write through it, and your writes commit together with the mark (exactly once). `undefined` otherwise.
+   */
+  readonly transaction: Transaction;
 }
 
 const NO_HEADERS: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -27,7 +35,7 @@ const NO_HEADERS: Readonly<Record<string, unknown>> = Object.freeze({});
  * this object is built for every message.
  * @internal
  */
-export class Delivery<Channel = unknown> implements MessageContext {
+export class Delivery<Channel = unknown> implements MessageContext<unknown> {
   /** Set once the delivery has been acked, nacked or handed off: one settle per delivery. */
   settled = false;
   /** Its ack waits for the end of this event-loop turn (acks are sent together). */
@@ -37,6 +45,8 @@ export class Delivery<Channel = unknown> implements MessageContext {
   /** The handler's promise has settled (a timed-out handler may still run after its delivery was retried). */
   handlerDone = false;
   timer: NodeJS.Timeout | undefined;
+  /** Set by the idempotency gate once the key is claimed. */
+  transaction: unknown = undefined;
   private controller: AbortController | undefined;
 
   constructor(

@@ -1,10 +1,9 @@
 import type { Message } from 'amqplib';
-import { checkPayload } from '@warren/core';
+import { checkPayload, type WARREN_DEAD_LETTER_REASONS } from '@warren/core';
 import type { z } from 'zod';
 
-/** Why Warren dead-lettered a message (the `x-warren-reason` header). */
-export type DeadLetterReason =
-  'retries-exhausted' | 'invalid-json' | 'schema-validation' | 'unknown-content-type' | 'non-retryable';
+/** Why Warren dead-lettered a message (the `x-warren-reason` header): one list, in core's header protocol. */
+export type DeadLetterReason = (typeof WARREN_DEAD_LETTER_REASONS)[number];
 
 /** A decoded payload, or why it cannot be decoded (retrying cannot fix either case). */
 export type Decoded = { ok: true; value: unknown } | { ok: false; reason: DeadLetterReason; error: string };

@@ -31,6 +31,13 @@ export interface DeadLetteredEvent {
   readonly reason: DeadLetterReason;
   readonly error: string;
 }
+/** A message whose idempotency key is already done was acked without running the handler. */
+export interface DuplicateEvent {
+  readonly queue: string;
+  readonly messageId: string | undefined;
+  /** The idempotency key (the `messageId` unless `idempotency.key` derives another). */
+  readonly key: string;
+}
 /** A failed message went back to its queue: its hand-off was not confirmed, or there is no dead-letter queue. */
 export interface RequeuedEvent {
   readonly queue: string;
@@ -45,6 +52,7 @@ export interface ConsumerEvents {
   retried: [RetriedEvent];
   deadLettered: [DeadLetteredEvent];
   requeued: [RequeuedEvent];
+  duplicate: [DuplicateEvent];
   /** The broker cancelled the subscription (queue deleted); the consumer re-subscribes when the queue is back. */
   cancelled: [{ readonly queue: string }];
   /** A subscription is (again) consuming: after `consume()`, a reconnect, a broker cancel or `resume()`. */

@@ -3,8 +3,14 @@ import type { MessageContext } from './context';
 import { HandlerAbortedError, NonRetryableError } from './errors';
 import type { Failure } from './handoff';
 
-/** A message handler: returning (or resolving) acks; throwing retries; `NonRetryableError` dead-letters. */
-export type Handler<Payload> = (payload: Payload, context: MessageContext) => unknown;
+/**
+ * A message handler: returning (or resolving) acks; throwing retries; `NonRetryableError` dead-letters.
+ * `Transaction` is the type of `context.transaction` (see `MessageContext`).
+ */
+export type Handler<Payload, Transaction = undefined> = (
+  payload: Payload,
+  context: MessageContext<Transaction>,
+) => unknown;
 
 /** @internal An async handler's result; anything else counts as a synchronous return. */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {

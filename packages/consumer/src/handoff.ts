@@ -22,6 +22,8 @@ export interface HandOff {
 export interface Failure {
   readonly error: string;
   readonly reason?: DeadLetterReason;
+  /** Not a failure of the message (its idempotency key is busy): back to its queue after `retryDelayMs`. */
+  readonly requeue?: boolean;
 }
 
 /**

@@ -14,4 +14,25 @@ export type {
   RetriedEvent,
   DeadLetteredEvent,
   RequeuedEvent,
+  DuplicateEvent,
 } from './events';
+// Idempotency: the option, the store interface and the stores (their drivers are optional peer dependencies).
+export type { IdempotencyOptions } from './idempotency/options';
+export type { IdempotencyStore, Claim, ClaimResult, ClaimTerms } from './idempotency/store';
+export { IdempotencyStoreError } from './idempotency/store-error';
+export { MemoryIdempotencyStore } from './idempotency/memory-store';
+export type { MemoryIdempotencyStoreOptions } from './idempotency/memory-store';
+export { RedisIdempotencyStore } from './idempotency/redis-store';
+export type { RedisLike, RedisIdempotencyStoreOptions } from './idempotency/redis-store';
+export { PostgresIdempotencyStore } from './idempotency/postgres-store';
+export type { PostgresIdempotencyStoreOptions } from './idempotency/postgres-store';
+export { PostgresTransactionalStore } from './idempotency/postgres-transactional-store';
+export type { PostgresTransactionalStoreOptions } from './idempotency/postgres-transactional-store';
+export type { PgQueryable, PgClientLike, PgPoolLike } from './idempotency/pg-like';
+export {
+  IDEMPOTENCY_TABLE_SQL,
+  DEFAULT_IDEMPOTENCY_TABLE,
+  idempotencyTableSql,
+  migrateIdempotencyTable,
+  pruneIdempotencyTable,
+} from './idempotency/migration';

@@ -1,5 +1,6 @@
 import { WarrenError, type ConnectionOptions } from '@warren/core';
 import type { DesiredTopology } from '@warren/topology';
+import { resolveIdempotency, type IdempotencyOptions, type ResolvedIdempotency } from './idempotency/options';
 
 /**
  * Options of `createConsumer()`. The connection options (`urls`, `name`, `heartbeatSeconds`, `reconnectSeconds`,
@@ -17,8 +18,8 @@ export interface ConsumerOptions extends ConnectionOptions {
   readonly retryDelayMs?: number;
 }
 
-/** Options of one `consume()`. */
-export interface ConsumeOptions {
+/** Options of one `consume()`; `Payload` and `Transaction` type the `idempotency.key` function and `ctx.transaction`. */
+export interface ConsumeOptions<Payload = unknown, Transaction = undefined> {
   /**
    * Messages in flight in this process for this queue (the `basic.qos` of the subscription's own channel): handlers
    * run concurrently up to this bound and nothing is queued locally beyond it. An integer from 1 to 65535.
@@ -32,6 +33,13 @@ export interface ConsumeOptions {
    * @default none (no timeout)
    */
   readonly handlerTimeoutMs?: number;
+  /**
+   * Run the handler at most once per key (default: the `messageId`), across every worker sharing the store: a key
+   * already done is acked without the handler (`stats().duplicates`, the `duplicate` event). See the README's
+   * "Idempotency" section for what each store guarantees.
+   * @default none (every delivery runs the handler)
+   */
+  readonly idempotency?: IdempotencyOptions<Payload, Transaction>;
 }
 
 /** Options of `close()`. */
@@ -59,6 +67,7 @@ export interface ResolvedConsumerOptions {
 export interface ResolvedConsumeOptions {
   readonly prefetch: number;
   readonly handlerTimeoutMs: number | undefined;
+  readonly idempotency: ResolvedIdempotency | undefined;
 }
 
 /** @internal Throws `INVALID_OPTION` naming the option. */
@@ -73,12 +82,14 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
 }
 
 /** @internal Throws `INVALID_OPTION` naming the option. */
-export function resolveConsumeOptions(options: ConsumeOptions): ResolvedConsumeOptions {
-  const { handlerTimeoutMs } = options;
+export function resolveConsumeOptions(options: ConsumeOptions<never, unknown>): ResolvedConsumeOptions {
+  const { handlerTimeoutMs, idempotency } = options;
+  const timeout =
+    handlerTimeoutMs === undefined ? undefined : positiveInteger('handlerTimeoutMs', handlerTimeoutMs, MAX_TIMER_MS);
   return {
     prefetch: positiveInteger('prefetch', options.prefetch ?? 10, 65_535),
-    handlerTimeoutMs:
-      handlerTimeoutMs === undefined ? undefined : positiveInteger('handlerTimeoutMs', handlerTimeoutMs, MAX_TIMER_MS),
+    handlerTimeoutMs: timeout,
+    idempotency: idempotency === undefined ? undefined : resolveIdempotency(idempotency, timeout),
   };
 }
 

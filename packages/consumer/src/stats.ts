@@ -10,6 +10,8 @@ export interface ConsumerStats {
   /** Messages handed to the dead-letter queue, by reason. */
   deadLettered: { total: number; byReason: Partial<Record<DeadLetterReason, number>> };
   requeued: number;
+  /** Messages acked without running the handler: their idempotency key was already done. */
+  duplicates: number;
   /** Deliveries being handled or handed off right now. */
   inFlight: number;
   /** Handler run time of every finished attempt, in milliseconds. */
@@ -21,6 +23,7 @@ export class StatsRecorder {
   delivered = 0;
   acked = 0;
   requeued = 0;
+  duplicates = 0;
   private readonly byTier: Record<string, number> = {};
   private readonly byReason: Partial<Record<DeadLetterReason, number>> = {};
   private durations = { count: 0, totalMs: 0, maxMs: 0 };
@@ -49,6 +52,7 @@ export class StatsRecorder {
       retried: { total: sum(this.byTier), byTier: { ...this.byTier } },
       deadLettered: { total: sum(this.byReason), byReason: { ...this.byReason } },
       requeued: this.requeued,
+      duplicates: this.duplicates,
       inFlight,
       handlerDuration: { ...d, meanMs: d.count === 0 ? 0 : d.totalMs / d.count },
     };

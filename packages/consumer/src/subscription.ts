@@ -11,13 +11,15 @@ import { ConsumerError } from './errors';
 import type { ConsumerEvents } from './events';
 import { aborted, failureOf, isThenable, type Handler } from './handler';
 import { planFailure, type Failure, type HandOff } from './handoff';
+import { RequeueLater } from './idempotency/gate';
 import type { StatsRecorder } from './stats';
 
 /** @internal Everything a subscription needs, normalised by the consumer. */
 export interface SubscriptionOptions {
   readonly layout: WorkQueueLayout;
   readonly schema: z.ZodType | undefined;
-  readonly handler: Handler<unknown>;
+  /** The handler, wrapped by `idempotentHandler` when the subscription has `idempotency`. */
+  readonly handler: Handler<unknown, unknown>;
   readonly prefetch: number;
   readonly handlerTimeoutMs: number | undefined;
   /** Wait before reopening a closed channel, re-subscribing after a broker cancel, or requeueing a failed hand-off. */
@@ -216,18 +218,20 @@ export class Subscription {
     }
     if (isThenable(result)) {
       result.then(
-        () => this.handlerFinished(delivery, undefined, false),
+        (value: unknown) => this.handlerFinished(delivery, value, false),
         (error: unknown) => this.handlerFinished(delivery, error, true),
       );
     } else this.handlerFinished(delivery, undefined, false);
   }
 
-  private handlerFinished(delivery: Pending, error: unknown, failed: boolean): void {
+  /** `outcome` is the error (failed), or the result: a `RequeueLater` from the idempotency gate puts it back. */
+  private handlerFinished(delivery: Pending, outcome: unknown, failed: boolean): void {
     delivery.handlerDone = true;
     clearTimeout(delivery.timer);
     this.options.stats.handled(performance.now() - delivery.startedAt);
     if (!delivery.settled) {
-      if (failed) this.fail(delivery, failureOf(error));
+      if (failed) this.fail(delivery, failureOf(outcome));
+      else if (outcome instanceof RequeueLater) this.fail(delivery, { error: outcome.why, requeue: true });
       else this.ack(delivery);
     }
     this.release(delivery);
@@ -261,6 +265,7 @@ export class Subscription {
   private fail(delivery: Pending, failure: Failure): void {
     delivery.settled = true;
     if (!this.settleable(delivery)) return this.finish(delivery);
+    if (failure.requeue === true) return this.requeueLater(delivery, failure.error);
     const plan = planFailure(delivery.message, this.options.layout, failure, new Date());
     if (plan === undefined) return this.requeueLater(delivery, 'no retry tier left and no dead-letter queue');
     const key = returnKey(plan.routingKey, plan.options);
@@ -279,21 +284,8 @@ export class Subscription {
       plan.kind === 'retry' ? `retry tier '${plan.routingKey}'` : `dead-letter exchange '${plan.exchange}'`;
     if (error) return this.requeueLater(delivery, `the broker did not confirm the hand-off to ${target}`);
     if (returned) return this.requeueLater(delivery, `the ${target} has no queue bound (declare the topology)`);
-    if (ackOnce(delivery, false)) this.recordHandOff(delivery, plan, failure);
+    if (ackOnce(delivery, false)) recordHandOff(this.options, delivery, plan, failure);
     this.finish(delivery);
-  }
-
-  private recordHandOff(delivery: Pending, plan: HandOff, failure: Failure): void {
-    const { stats, events } = this.options;
-    const base = { queue: this.queue, messageId: delivery.messageId, attempt: delivery.attempt, error: failure.error };
-    if (plan.kind === 'retry') {
-      stats.retried(plan.delayMs);
-      events.emit('retried', { ...base, tier: plan.tier, delayMs: plan.delayMs });
-    } else {
-      const reason = plan.reason ?? 'retries-exhausted';
-      stats.deadLettered(reason);
-      events.emit('deadLettered', { ...base, reason });
-    }
   }
 
   /**
@@ -331,5 +323,24 @@ export class Subscription {
 
   private warn(message: string): void {
     this.options.events.emit('warning', { queue: this.queue, message });
+  }
+}
+
+/** Counts a confirmed hand-off and emits its event. */
+function recordHandOff(options: SubscriptionOptions, delivery: Pending, plan: HandOff, failure: Failure): void {
+  const { stats, events } = options;
+  const base = {
+    queue: delivery.queue,
+    messageId: delivery.messageId,
+    attempt: delivery.attempt,
+    error: failure.error,
+  };
+  if (plan.kind === 'retry') {
+    stats.retried(plan.delayMs);
+    events.emit('retried', { ...base, tier: plan.tier, delayMs: plan.delayMs });
+  } else {
+    const reason = plan.reason ?? 'retries-exhausted';
+    stats.deadLettered(reason);
+    events.emit('deadLettered', { ...base, reason });
   }
 }

@@ -43,6 +43,14 @@ describe('createConsumer', () => {
     });
   });
 
+  it('rejects a bad idempotency option at subscription with INVALID_OPTION, naming it', async () => {
+    const store = { claim: 'nope' } as never;
+    await expect(consumer.consume('billing', () => undefined, { idempotency: { store } })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('idempotency.store'),
+    });
+  });
+
   it('is closed once, and refuses consume() afterwards', async () => {
     const closing = consumer.close();
     expect(consumer.close()).toBe(closing);
@@ -57,6 +65,7 @@ describe('createConsumer', () => {
       retried: { total: 0, byTier: {} },
       deadLettered: { total: 0, byReason: {} },
       requeued: 0,
+      duplicates: 0,
       inFlight: 0,
       handlerDuration: { count: 0, totalMs: 0, maxMs: 0, meanMs: 0 },
     });

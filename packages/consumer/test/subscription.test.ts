@@ -22,7 +22,7 @@ const layout: WorkQueueLayout = {
 };
 
 interface Setup {
-  handler?: Handler<unknown>;
+  handler?: Handler<unknown, unknown>;
   layout?: WorkQueueLayout;
   schema?: z.ZodType;
   handlerTimeoutMs?: number;

@@ -66,7 +66,7 @@ describe('flow control and shutdown', () => {
     const { queue, topology, ids } = await filledQueue(60);
     const worker = spawn(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', './fixtures/resolveWorkspace.ts', './fixtures/worker.ts'],
+      ['-r', 'tsx/cjs', '-r', './fixtures/resolveWorkspace.ts', './fixtures/worker.ts'],
       {
         cwd: __dirname,
         env: {
@@ -99,5 +99,5 @@ describe('flow control and shutdown', () => {
     await until('every message to be processed', () => processed.size === 60, 30_000);
     expect(new Set(processed)).toEqual(new Set(ids));
     await until('the queue to be empty', async () => (await fx.depth(queue)) === 0);
-  }, 90_000); // the child compiles the sources with ts-node first
+  }, 90_000); // the child compiles the sources with tsx first
 });
