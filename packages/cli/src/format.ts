@@ -10,6 +10,7 @@ import {
   type ReplayResult,
   type TopologyPlan,
 } from '@warren/topology';
+import { plain, type Colors } from './colors';
 
 /** The symbol of each plan action, as in terraform's plan output. */
 const SYMBOLS: Readonly<Record<PlanAction, string>> = {
@@ -51,11 +52,21 @@ function listed(names: readonly string[], max = 3): string {
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
-/** `+ create queue orders (quorum)`, `! drift queue x: x-queue-type live 'classic' wanted 'quorum'`. */
-export function formatPlanItem(item: PlanItem): string {
+/**
+ * `+ create queue orders (quorum)`, `! drift queue x: x-queue-type live 'classic' wanted 'quorum'`; with colours,
+ * `+` is green, `~` yellow, `-` and `!` red.
+ */
+export function formatPlanItem(item: PlanItem, colors: Colors = plain): string {
   const head = `${SYMBOLS[item.action]} ${item.action} ${item.kind} ${item.name}${detail(item)}`;
-  if (item.differences.length === 0) return head;
-  return `${head}: ${item.differences.map(formatDifference).join('; ')}`;
+  const text = item.differences.length === 0 ? head : `${head}: ${item.differences.map(formatDifference).join('; ')}`;
+  return paint(item.action, colors)(text);
+}
+
+function paint(action: PlanAction, colors: Colors): (text: string) => string {
+  if (action === 'create') return colors.green;
+  if (action === 'update') return colors.yellow;
+  if (action === 'delete' || action === 'drift') return colors.red;
+  return (text) => text;
 }
 
 function detail(item: PlanItem): string {
@@ -72,9 +83,9 @@ function detail(item: PlanItem): string {
 const MAX_EXTRA = 10;
 
 /** The whole plan, one object per line, then a summary line. */
-export function formatPlan(plan: TopologyPlan, source: string): string {
+export function formatPlan(plan: TopologyPlan, source: string, colors: Colors = plain): string {
   const lines = [`Plan for ${source} against vhost '${plan.vhost}' (RabbitMQ ${plan.brokerVersion}):`, ''];
-  lines.push(...plan.items.map((item) => `  ${formatPlanItem(item)}`));
+  lines.push(...plan.items.map((item) => `  ${formatPlanItem(item, colors)}`));
   if (plan.extra.length > 0) {
     lines.push('', 'Live objects related to the file but not in it (left alone):');
     lines.push(...plan.extra.slice(0, MAX_EXTRA).map((extra) => `  ? ${extra.kind} ${extra.name}`));
@@ -94,7 +105,7 @@ export function planSummary(plan: TopologyPlan): string {
 }
 
 /** What apply did; on a second run, that there was nothing to do. */
-export function formatApply(result: ApplyResult, source: string): string {
+export function formatApply(result: ApplyResult, source: string, colors: Colors = plain): string {
   const { created, updated, deleted, unchanged } = result.counts;
   if (!result.changed) {
     return `No changes: the broker already matches ${source} (${unchanged} objects unchanged). Nothing was done.`;
@@ -102,7 +113,7 @@ export function formatApply(result: ApplyResult, source: string): string {
   return [
     `Applied ${source} to vhost '${result.plan.vhost}' (RabbitMQ ${result.plan.brokerVersion}):`,
     '',
-    ...result.changes.map((item) => `  ${formatPlanItem(item)}`),
+    ...result.changes.map((item) => `  ${formatPlanItem(item, colors)}`),
     '',
     `Apply complete: ${created} created, ${updated} updated, ${deleted} deleted, ${unchanged} unchanged.`,
   ].join('\n');

@@ -1,4 +1,5 @@
 import { planTopology, TopologyDriftError, type TopologyPlan } from '@warren/topology';
+import { colorsFor } from './colors';
 import { exitWith } from './errors';
 import { formatPlan, json } from './format';
 import { line, type CliIo } from './io';
@@ -16,13 +17,18 @@ export interface PlanFlags extends PrepareFlags {
    * @default false (0 whether or not changes are pending)
    */
   readonly detailedExitcode?: boolean;
+  /**
+   * `--no-color` (a global option) sets it false: the diff is not coloured.
+   * @default true (coloured on a terminal, see `colorsFor`)
+   */
+  readonly color?: boolean;
 }
 
 /** Plans and prints; shared by `plan` and `apply --dry-run`. */
 export async function runPlan(file: string, flags: PlanFlags, io: CliIo): Promise<void> {
   const { desired, target, options } = await prepare(file, flags, io);
   const plan = await planTopology(desired, target, options);
-  line(io.stdout, flags.json ? json(plan) : formatPlan(plan, file));
+  line(io.stdout, flags.json ? json(plan) : formatPlan(plan, file, colorsFor(io, flags.color ?? true)));
   const code = planExitCode(plan, flags.detailedExitcode ?? false);
   if (code === 1 && !flags.json) throw new TopologyDriftError(plan);
   if (code !== 0) exitWith(code);

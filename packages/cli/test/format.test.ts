@@ -176,9 +176,9 @@ describe('dead letters', () => {
   });
 
   it('reports what replay moved and left', () => {
-    expect(formatReplay({ queue: 'q', deadLetterQueue: 'q.dlq', moved: 2, skipped: 1 })).toBe(
-      'Moved 2 message(s) from q.dlq to q; 1 left in q.dlq (other reasons).',
-    );
+    expect(
+      formatReplay({ queue: 'q', deadLetterQueue: 'q.dlq', moved: 2, skipped: 1, total: 3, interrupted: false }),
+    ).toBe('Moved 2 message(s) from q.dlq to q; 1 left in q.dlq (other reasons).');
   });
 });
 

@@ -7,14 +7,17 @@ describe('help', () => {
   it('lists every command', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
-    for (const command of ['validate', 'plan', 'apply', 'export', 'dlq']) expect(stdout).toContain(command);
+    for (const command of ['validate', 'plan', 'apply', 'export', 'dlq', 'status', 'delete', 'completion'])
+      expect(stdout).toContain(command);
     expect(stdout).toContain('Exit codes');
   });
 
   it.each([
     [['plan'], ['--detailed-exitcode', '--json', '--url', '--management-url', '--vhost', 'Exit codes']],
     [['apply'], ['--dry-run', '--json', '--url', '--management-url', '--vhost']],
-    [['export'], ['--output', '--url', '--management-url', '--vhost']],
+    [['export'], ['--output', '--prefix', '--queue', '--url', '--management-url', '--vhost', '--timeout']],
+    [['status'], ['<file>', '--watch', '--json', '--url', '--timeout']],
+    [['delete'], ['<file>', '--yes', '--url']],
     [['validate'], ['<file>', '--json', '--strict']],
     [['dlq'], ['list', 'replay', 'purge']],
     [

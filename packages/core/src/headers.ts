@@ -18,6 +18,20 @@ export const HEADERS = {
   lastFailureAt: 'x-warren-last-failure-at',
 } as const;
 
+/**
+ * The reasons a Warren consumer writes in `x-warren-reason` (the consumer's `DeadLetterReason`), then the reasons
+ * the broker writes in `x-death`. `warren dlq replay --filter-reason` accepts exactly these.
+ */
+export const WARREN_DEAD_LETTER_REASONS = [
+  'retries-exhausted',
+  'non-retryable',
+  'schema-validation',
+  'invalid-json',
+  'unknown-content-type',
+] as const;
+export const BROKER_DEAD_LETTER_REASONS = ['rejected', 'expired', 'maxlen', 'delivery_limit'] as const;
+export const DEAD_LETTER_REASONS: readonly string[] = [...WARREN_DEAD_LETTER_REASONS, ...BROKER_DEAD_LETTER_REASONS];
+
 /** The broker's own dead-letter records (`x-death`, `x-first-death-*`, `x-last-death-*`). */
 export const isBrokerDeathHeader = (key: string): boolean =>
   /^x-(death|(first|last)-death-(exchange|queue|reason))$/.test(key);

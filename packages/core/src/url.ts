@@ -1,11 +1,25 @@
-/** `amqp://user:secret@host` → `amqp://user:***@host`. Every URL that reaches a log or an error goes through this. */
+/**
+ * `amqp://user:secret@host` → `amqp://user:***@host`. Every URL that reaches a log or an error goes through this.
+ * Parsed as WHATWG `URL` does (the userinfo ends at the last `@`, so a password may hold an unencoded `@`); text
+ * that does not parse as a URL falls back to `redactText`.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return redactText(url);
+  }
+  if (parsed.password === '') return url;
+  return `${parsed.protocol}//${parsed.username}:***@${parsed.host}${parsed.pathname}${parsed.search}${parsed.hash}`;
 }
 
-/** Replaces every URL-looking password in free text (an error message from a library, say). */
+/**
+ * Replaces every URL-looking password in free text (an error message from a library, say). A URL ends at white
+ * space, and its userinfo at the last `@` before it.
+ */
 export function redactText(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^\s]*@/gi, '$1***@');
 }
 
 /** `AMQP_URL` may hold several comma-separated URLs (the nodes of a cluster). */

@@ -45,7 +45,7 @@ export { lintTopology } from './file/lint';
 export { checkContracts } from './file/contract-check';
 export type { LintWarning, LintCode } from './file/lint';
 export { ManagementClient, ManagementApiError } from './live/management';
-export type { LiveQueue, LiveExchange, LiveBinding, LivePolicy } from './live/management';
+export type { LiveQueue, LiveExchange, LiveBinding, LivePolicy, ManagementClientOptions } from './live/management';
 export { listDeadLetters, replayDeadLetters, purgeDeadLetters } from './dead-letters/operations';
 export { DeadLetterError } from './dead-letters/errors';
 export type {
@@ -53,6 +53,7 @@ export type {
   ReplayDeadLettersOptions,
   DeadLetterListing,
   ReplayResult,
+  ReplayProgress,
   PurgeResult,
 } from './dead-letters/operations';
 export type { DeadLetterOptions } from './dead-letters/session';
@@ -60,9 +61,12 @@ export type { ParkedMessage, DeathRecord } from './dead-letters/parked';
 export { planTopology } from './live/plan';
 export type { PlanOptions } from './live/plan';
 export { applyTopology } from './live/apply';
-export type { ApplyOptions, ApplyResult } from './live/apply';
+export type { ApplyOptions, ApplyResult, ApplyProgress } from './live/apply';
 export { deleteTopology } from './live/delete';
 export { exportTopology } from './live/export';
+export type { ExportFilter } from './live/export';
+export { topologyStatus } from './live/status';
+export type { TopologyStatus, WorkQueueStatus, QueueCounts } from './live/status';
 export { diffTopology } from './live/diff';
 export { policyApplyTo } from './live/policy-body';
 export { readLiveTopology } from './live/read';

@@ -99,3 +99,19 @@ describe('topologyFromLive (export)', () => {
     expect(exported.queues?.['billing.retry.10s']).toMatchObject({ type: 'quorum', deadLetter: false });
   });
 });
+
+describe('topologyFromLive with a filter (export --prefix / --queue)', () => {
+  const live = liveOf(deriveTopology(parseTopology(file)));
+
+  it('keeps only the queues named, and the exchanges they are bound through', () => {
+    const exported = topologyFromLive(live, { queues: ['billing.audit'] });
+    expect(Object.keys(exported.queues ?? {})).toEqual(['billing.audit']);
+    expect(Object.keys(exported.exchanges ?? {}).sort()).toEqual(['audit', 'orders']);
+  });
+
+  it('keeps the queues whose name starts with the prefix', () => {
+    const exported = topologyFromLive(live, { prefix: 'pl' });
+    expect(Object.keys(exported.queues ?? {})).toEqual(['plain']);
+    expect(exported.exchanges).toEqual({});
+  });
+});

@@ -18,3 +18,33 @@ describe('resolveTarget', () => {
     expect(() => resolveTarget({ amqpUrl: ' , ' })).toThrow(expect.objectContaining({ code: 'INVALID_URL' }));
   });
 });
+
+describe('resolveTarget validates every URL up front', () => {
+  const invalid = (target: Parameters<typeof resolveTarget>[0]) => {
+    try {
+      resolveTarget(target);
+    } catch (error) {
+      return error as { code?: string; message: string };
+    }
+    throw new Error('resolveTarget accepted it');
+  };
+
+  it('refuses an http:// AMQP URL as a wrong scheme, naming the option', () => {
+    const error = invalid({ amqpUrl: 'http://guest:guest@127.0.0.1:15672' });
+    expect(error.code).toBe('INVALID_URL');
+    expect(error.message).toMatch(/--url \/ AMQP_URL/);
+    expect(error.message).toMatch(/scheme 'http:'/);
+  });
+
+  it('refuses garbage with INVALID_URL, password masked', () => {
+    const error = invalid({ amqpUrl: 'amqp://guest:s3cret@[nonsense' });
+    expect(error.code).toBe('INVALID_URL');
+    expect(error.message).not.toContain('s3cret');
+  });
+
+  it('refuses an amqp:// management URL, naming --management-url', () => {
+    const error = invalid({ amqpUrl: 'amqp://h', managementUrl: 'amqp://h:15672' });
+    expect(error.code).toBe('INVALID_URL');
+    expect(error.message).toMatch(/--management-url/);
+  });
+});

@@ -1,8 +1,11 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { DEAD_LETTER_REASONS } from '@warren/core';
 import { deadLetterQueueName, listDeadLetters, purgeDeadLetters, replayDeadLetters } from '@warren/topology';
-import { CliUsageError } from '../errors';
+import { CliUsageError, exitWith, INTERRUPTED } from '../errors';
 import { formatListing, formatPurge, formatReplay, json } from '../format';
+import { interruptible } from '../interrupt';
 import { line, type CliIo } from '../io';
+import { startProgress } from '../progress';
 import { targetOf, withConnectionOptions, type ConnectionFlags } from '../target';
 
 interface DlqFlags extends ConnectionFlags {
@@ -54,17 +57,14 @@ export function registerDlq(program: Command, io: CliIo): void {
     )
     .argument('<queue>', 'the work queue (not the .dlq)')
     .option('--limit <n>', 'move at most this many messages (default: all)', positiveInteger)
-    .option('--filter-reason <reason>', 'move only messages dead-lettered for this reason (x-warren-reason or x-death)')
+    .addOption(
+      new Option(
+        '--filter-reason <reason>',
+        "move only messages dead-lettered for this reason (Warren's x-warren-reason, or the broker's x-death)",
+      ).choices(DEAD_LETTER_REASONS),
+    )
     .option('--json', 'print the result as JSON');
-  withConnectionOptions(replay).action(async (queue: string, flags: DlqFlags) => {
-    const result = await replayDeadLetters(queue, {
-      ...targetOf(flags, io),
-      name: CONNECTION_NAME,
-      ...(flags.limit === undefined ? {} : { limit: flags.limit }),
-      ...(flags.filterReason === undefined ? {} : { filterReason: flags.filterReason }),
-    });
-    line(io.stdout, flags.json ? json(result) : formatReplay(result));
-  });
+  withConnectionOptions(replay).action(async (queue: string, flags: DlqFlags) => replayCommand(queue, flags, io));
   const purge = dlq
     .command('purge')
     .summary('delete the parked messages (requires --yes)')
@@ -83,6 +83,25 @@ export function registerDlq(program: Command, io: CliIo): void {
     const result = await purgeDeadLetters(queue, { ...targetOf(flags, io), name: CONNECTION_NAME });
     line(io.stdout, flags.json ? json(result) : formatPurge(result));
   });
+}
+
+async function replayCommand(queue: string, flags: DlqFlags, io: CliIo): Promise<void> {
+  const progress = startProgress(io, 'moved');
+  const result = await interruptible(io, () =>
+    replayDeadLetters(queue, {
+      ...targetOf(flags, io),
+      name: CONNECTION_NAME,
+      ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+      ...(flags.filterReason === undefined ? {} : { filterReason: flags.filterReason }),
+      onProgress: ({ moved, skipped, total }) => progress.update(moved + skipped, total),
+      ...(io.signal ? { signal: io.signal } : {}),
+    }),
+  ).finally(() => progress.stop());
+  line(io.stdout, flags.json ? json(result) : formatReplay(result));
+  if (result.interrupted) {
+    line(io.stderr, `Interrupted: moved ${result.moved} of ${result.total} — run again to continue.`);
+    exitWith(INTERRUPTED);
+  }
 }
 
 function positiveInteger(value: string): number {

@@ -18,5 +18,7 @@ export function registerPlan(program: Command, io: CliIo): void {
     .option('--detailed-exitcode', 'exit 0 when there is nothing to change, 2 when changes are pending, 1 on error')
     .option('--json', 'print the plan as JSON (the structured result)')
     .option('--prune-policies', 'also plan to delete warren.* policies that name queues not in the file');
-  withConnectionOptions(command).action(async (file: string, flags: PlanFlags) => runPlan(file, flags, io));
+  withConnectionOptions(command).action(async (file: string, _flags: PlanFlags, self: Command) =>
+    runPlan(file, self.optsWithGlobals<PlanFlags>(), io),
+  );
 }

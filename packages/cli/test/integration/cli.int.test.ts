@@ -186,9 +186,9 @@ describe('dlq', () => {
     const amqp = await connect(url.toString());
     const channel = await amqp.createConfirmChannel();
     for (const [id, reason] of [
-      ['m-1', 'handler-error'],
+      ['m-1', 'retries-exhausted'],
       ['m-2', 'non-retryable'],
-      ['m-3', 'handler-error'],
+      ['m-3', 'retries-exhausted'],
     ] as const) {
       channel.publish(`${queue}.dlx`, 'order.created', Buffer.from(`{"id":"${id}"}`), {
         messageId: id,
@@ -219,7 +219,14 @@ describe('dlq', () => {
   });
 
   it('replays only the messages with the given reason', async () => {
-    const { code, stdout } = await run(['dlq', 'replay', queue, ...connection(), '--filter-reason', 'handler-error']);
+    const { code, stdout } = await run([
+      'dlq',
+      'replay',
+      queue,
+      ...connection(),
+      '--filter-reason',
+      'retries-exhausted',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toBe(`Moved 2 message(s) from ${queue}.dlq to ${queue}; 1 left in ${queue}.dlq (other reasons).\n`);
     const left = JSON.parse((await run(['dlq', 'list', queue, ...connection(), '--json'])).stdout) as {

@@ -30,6 +30,25 @@ export interface ReplayDeadLettersOptions extends DeadLetterOptions {
    * @default every message, whatever its reason
    */
   readonly filterReason?: string;
+  /**
+   * Called after each message moved or skipped, for a progress bar.
+   * @default none
+   */
+  readonly onProgress?: (progress: ReplayProgress) => void;
+  /**
+   * Stops the replay after the message in flight (moved and acked, or left parked): the result says how far it got
+   * (`interrupted`), nothing is lost, and running it again continues.
+   * @default none: runs to the end
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** How far a replay is. */
+export interface ReplayProgress {
+  readonly moved: number;
+  readonly skipped: number;
+  /** The messages it will look at: those parked when it started, at most `limit`. */
+  readonly total: number;
 }
 
 export interface DeadLetterListing {
@@ -47,6 +66,10 @@ export interface ReplayResult {
   readonly moved: number;
   /** Messages left in the dead-letter queue because they did not match `filterReason`. */
   readonly skipped: number;
+  /** Messages parked when the replay started (at most `limit`): what it set out to look at. */
+  readonly total: number;
+  /** True when `signal` stopped it before the end. */
+  readonly interrupted: boolean;
 }
 
 export interface PurgeResult {
@@ -91,22 +114,26 @@ export async function replayDeadLetters(queue: string, options: ReplayDeadLetter
     // Only what is parked now: a consumer that dead-letters a replayed message at once must not make this loop forever.
     const parked = (await checkQueue(model, options, deadLetterQueue, queue)).messageCount;
     const limit = options.limit ?? Infinity;
+    const total = Math.min(parked, limit);
     let moved = 0;
     let skipped = 0;
-    while (moved < limit && moved + skipped < parked) {
+    while (moved < limit && moved + skipped < parked && !options.signal?.aborted) {
       const message = await channel.get(deadLetterQueue, { noAck: false });
       if (message === false) break;
       // Held unacked until the end, so the loop does not fetch it again; the nack below puts it back.
       if (options.filterReason !== undefined && describeParked(message).reason !== options.filterReason) {
         skipped += 1;
+        options.onProgress?.({ moved, skipped, total });
         continue;
       }
       await republish(channel, queue, message, moved);
       channel.ack(message);
       moved += 1;
+      options.onProgress?.({ moved, skipped, total });
     }
     channel.nackAll(true);
-    return { queue, deadLetterQueue, moved, skipped };
+    const interrupted = options.signal?.aborted === true && moved < limit && moved + skipped < parked;
+    return { queue, deadLetterQueue, moved, skipped, total, interrupted };
   });
 }
 

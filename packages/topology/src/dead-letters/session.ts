@@ -1,5 +1,6 @@
 import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
-import { connectOnce, describeError, redactUrl, splitUrls, vhostOf, WarrenError } from '@warren/core';
+import { describeError, redactUrl, splitUrls, vhostOf, WarrenError } from '@warren/core';
+import { openAmqp } from '../live/open-amqp';
 import { resolveTarget } from '../live/target';
 import { DeadLetterError } from './errors';
 
@@ -79,7 +80,7 @@ export async function withChannel<T, Confirm extends boolean>(
   confirm: Confirm,
   work: (channel: ChannelOf<Confirm>, model: ChannelModel) => Promise<T>,
 ): Promise<T> {
-  const model = await connectOnce(resolveTarget(options).urls, options.name ?? 'warren-dead-letters');
+  const model = await openAmqp(resolveTarget(options).urls, options.name ?? 'warren-dead-letters');
   let channelError: unknown;
   try {
     const channel = (await (confirm ? model.createConfirmChannel() : model.createChannel())) as ChannelOf<Confirm>;

@@ -24,7 +24,8 @@ const MODULE_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts', '.cts'];
  * - `.yaml`/`.yml`/`.json`: read with the YAML parser (JSON is YAML), so every issue carries its line;
  * - `.js`/`.cjs` (and `.mjs` on Node ≥ 20.19): a module exporting the topology as `topology`, as `default`, or as
  *   `module.exports`;
- * - `.ts`/`.cts`: the same, compiled on the fly with `ts-node` (install `ts-node` and `typescript` to use it).
+ * - `.ts`/`.cts`: the same, compiled on the fly with `tsx` (an optional peer dependency: `npm i -D tsx`), or with
+ *   Node's own type stripping where it is on (Node ≥ 22.18) and tsx is not installed.
  *
  * @throws TopologyValidationError (code `TOPOLOGY_INVALID`) for a syntax error or an invalid topology.
  * @throws TopologyFileError (code `TOPOLOGY_FILE_ERROR`) when the file cannot be read or loaded.
@@ -49,9 +50,25 @@ export function parseTopologyText(text: string, source?: string): Topology {
     throw new TopologyValidationError(issues, source);
   }
   const locate = locator(doc, lineCounter);
-  const topology = validateTopology(doc.toJS({ maxAliasCount: 1000 }), source, locate);
+  const topology = validateTopology(expandAliases(doc, source), source, locate);
   rememberLocations(topology, locate);
   return topology;
+}
+
+/** The document as plain data; more than 1,000 alias expansions is a "billion laughs" file, refused with a hint. */
+function expandAliases(doc: Document, source: string | undefined): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const file = source ?? 'the topology text';
+    throw new TopologyFileError(
+      file,
+      `Cannot load ${file}: its YAML aliases (*name) expand more than 1,000 times, which Warren refuses as a ` +
+        `resource exhaustion attack. Write the repeated parts out, or use fewer nested aliases.`,
+      error,
+    );
+  }
 }
 
 async function readText(path: string): Promise<string> {
@@ -100,28 +117,40 @@ const resolveAlias = (doc: Document, node: Node | null | undefined): Node | null
 
 function loadModule(path: string, extension: string): unknown {
   const file = resolve(path);
-  if (extension === '.ts' || extension === '.cts') registerTypeScript(file);
+  const load = extension === '.ts' || extension === '.cts' ? typeScriptLoader(file) : require;
   try {
     delete require.cache[file]; // a fresh copy each time: the file may have changed since the last load
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a user's file, resolved at run time
-    const exports = require(file) as Record<string, unknown> | undefined;
+    const exports = load(file) as Record<string, unknown> | undefined;
     return exports?.topology ?? exports?.default ?? exports;
   } catch (error) {
     throw new TopologyFileError(path, `Cannot load topology module ${path}: ${(error as Error).message}`, error);
   }
 }
 
-/** Lets `require` compile TypeScript, with ts-node (transpile only), unless something already does. */
-function registerTypeScript(file: string): void {
-  if (require.extensions['.ts'] !== undefined) return;
+type Load = (file: string) => unknown;
+
+/**
+ * How to `require` a TypeScript file: as is where something already compiles `.ts` (a registered `.ts` hook, or
+ * not Node's loader at all: jest's registry has no `.js` hook and compiles `.ts` itself), else with tsx's scoped
+ * `require` (no global hook left behind), else with Node's own type stripping.
+ */
+function typeScriptLoader(file: string): Load {
+  if (require.extensions['.ts'] !== undefined || require.extensions['.js'] === undefined) return require;
+  const tsx = optionalTsx();
+  if (tsx !== undefined) return (target) => tsx.require(target, __filename);
+  if ((process.features as { typescript?: string | false }).typescript) return require; // Node 22.18+, 23.6+
+  const message =
+    `Cannot load ${file}: a .ts topology needs tsx (npm i -D tsx) or Node's type stripping (Node ≥ 22.18), ` +
+    `or compile it to .js first`;
+  throw new TopologyFileError(file, message);
+}
+
+function optionalTsx(): { require(id: string, fromFile: string): unknown } | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: only for .ts topology files
-    const tsNode = require('ts-node') as { register(options: object): unknown };
-    tsNode.register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional peer: only for .ts topology files
+    return require('tsx/cjs/api') as { require(id: string, fromFile: string): unknown };
   } catch (error) {
-    const message =
-      `Cannot load ${file}: loading a .ts topology needs ts-node (npm i -D ts-node typescript), ` +
-      `or compile it to .js first`;
-    throw new TopologyFileError(file, message, error);
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined; // not installed
+    throw error;
   }
 }

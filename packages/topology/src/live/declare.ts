@@ -18,21 +18,24 @@ const CHANNELS = 16;
 /**
  * Runs tasks on up to 16 channels of one connection. The first refusal (e.g. 406 on a declare) stops the run and
  * is thrown as a `BrokerRefusedError` naming the object; with `ignoreNotFound`, 404s are skipped (deletes).
+ * `onDone` is called after each task; once `signal` aborts, no new task starts.
  * @internal
  */
 export async function runTasks(
   model: ChannelModel,
   tasks: readonly AmqpTask[],
-  options: { ignoreNotFound?: boolean } = {},
+  options: { ignoreNotFound?: boolean; onDone?: () => void; signal?: AbortSignal } = {},
 ): Promise<void> {
   let next = 0;
   let failure: WarrenError | undefined;
   const worker = async (): Promise<void> => {
     let channel = await openChannel(model);
-    while (failure === undefined && next < tasks.length) {
+    // An abort stops the intake; the declares in flight finish (each is atomic on the broker).
+    while (failure === undefined && next < tasks.length && !options.signal?.aborted) {
       const task = tasks[next++] as AmqpTask;
       try {
         await task.run(channel);
+        options.onDone?.();
       } catch (error) {
         if (options.ignoreNotFound && replyCodeOf(error) === 404) channel = await openChannel(model);
         else failure ??= replyCodeOf(error) === undefined ? connectionLost(error) : refused(task.describe, error);

@@ -1,9 +1,9 @@
-import { connectOnce } from '@warren/core';
 import { deleteExchangeTask, deleteQueueTask, runTasks } from './declare';
 import type { DesiredTopology } from '../model/desired';
 import { inParallel } from './in-parallel';
 import { ManagementApiError } from './management';
 import { resolveTarget, type TopologyTarget } from './target';
+import { openAmqp } from './open-amqp';
 
 /**
  * Deletes every queue, exchange and Warren policy the desired topology declares, messages included: for tests and
@@ -11,7 +11,9 @@ import { resolveTarget, type TopologyTarget } from './target';
  */
 export async function deleteTopology(desired: DesiredTopology, target: TopologyTarget): Promise<void> {
   const { management, urls } = resolveTarget(target);
-  const model = await connectOnce(urls, 'warren-topology');
+  // Both ends answer before the first delete: queues gone but their policies left would be half a cleanup.
+  if (desired.policies.length > 0) await management.overview();
+  const model = await openAmqp(urls, 'warren-topology');
   try {
     await runTasks(
       model,

@@ -209,10 +209,26 @@ function trimmedType(policy: LivePolicy, queues: readonly string[], live: LiveTo
   return queue?.type === 'quorum' ? 'quorum' : 'classic';
 }
 
+/**
+ * The `warren.` policies apply keeps that concern the file: those whose pattern matches one of its queues. In a
+ * shared vhost, another file's policies (naming only its own queues) are none of this plan's business.
+ */
 function extraPolicies(desired: DesiredTopology, live: LiveTopology, options: DiffOptions): ExtraObject[] {
+  const queues = desired.queues.map((q) => q.name);
+  const policies = byName(live.policies);
   return orphanPolicies(desired, live, options)
-    .filter((o) => o.action === 'keep')
+    .filter((o) => o.action === 'keep' && matchesAny(policies.get(o.item.name)?.pattern, queues))
     .map((o) => ({ kind: 'policy', name: o.item.name }));
+}
+
+function matchesAny(pattern: string | undefined, names: readonly string[]): boolean {
+  if (pattern === undefined) return false;
+  try {
+    const regex = new RegExp(pattern);
+    return names.some((name) => regex.test(name));
+  } catch {
+    return false; // an Erlang regex JavaScript cannot read: not shown
+  }
 }
 
 const indexes = new WeakMap<readonly { name: string }[], Map<string, unknown>>();

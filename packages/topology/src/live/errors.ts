@@ -27,8 +27,10 @@ function driftMessage(drift: readonly PlanItem[]): string {
       `on an existing object. Nothing was changed.`,
     ...lines,
     `Way out: keep the live value in the file; or declare the object under a new name (e.g. 'orders.v2'), apply, ` +
-      `move the messages across (a shovel, or \`warren replay\`) and delete the old queue deliberately once it is ` +
-      `empty. Warren never deletes and re-creates a queue for you: that would lose its messages.`,
+      `move the messages across with a shovel (the rabbitmq_shovel plugin; the management UI's "Move messages" ` +
+      `with rabbitmq_shovel_management) or let the consumers drain the old queue, and delete the old queue ` +
+      `deliberately once it is empty. Warren never deletes and re-creates a queue for you: that would lose its ` +
+      `messages.`,
   ].join('\n');
 }
 

@@ -25,12 +25,44 @@ type Limits = NonNullable<QueueInput['limits']>;
  * `q.dlx`/`q.dlq` → `deadLetter`, the Warren policy whose pattern names `q` → `limits`) when they are exactly what Warren would derive;
  * anything else is exported as it is. Exclusive queues and `amq.*` objects are left out.
  */
-export async function exportTopology(target: TopologyTarget): Promise<TopologyInput> {
-  return topologyFromLive(await readLiveTopology(resolveTarget(target).management));
+export async function exportTopology(target: TopologyTarget, filter: ExportFilter = {}): Promise<TopologyInput> {
+  return topologyFromLive(await readLiveTopology(resolveTarget(target).management), filter);
+}
+
+/** Which part of a shared vhost `exportTopology` writes: the work queues it keeps, and the exchanges they use. */
+export interface ExportFilter {
+  /**
+   * Only the queues whose name starts with this (their retry tiers and dead-letter objects fold in as usual).
+   * @default every queue
+   */
+  readonly prefix?: string;
+  /**
+   * Only these queues.
+   * @default every queue
+   */
+  readonly queues?: readonly string[];
 }
 
 /** The pure part of `exportTopology`. @internal */
-export function topologyFromLive(live: LiveTopology): TopologyInput {
+export function topologyFromLive(live: LiveTopology, filter: ExportFilter = {}): TopologyInput {
+  const all = wholeVhost(live);
+  if (filter.prefix === undefined && filter.queues === undefined) return all;
+  const wanted = (name: string): boolean =>
+    (filter.prefix === undefined || name.startsWith(filter.prefix)) &&
+    (filter.queues === undefined || filter.queues.includes(name));
+  const queues = Object.entries(all.queues ?? {}).filter(([name]) => wanted(name));
+  return { exchanges: exchangesUsed(all, queues), queues: Object.fromEntries(queues) };
+}
+
+/** The exchanges the kept queues are bound to, and the exchanges those are bound to, and so on. */
+function exchangesUsed(all: TopologyInput, queues: ReadonlyArray<[string, QueueInput]>): Record<string, ExchangeInput> {
+  const exchanges = all.exchanges ?? {};
+  const used = new Set(queues.flatMap(([, q]) => (q.bindings ?? []).map((b) => b.exchange)));
+  for (const name of used) for (const binding of exchanges[name]?.bindings ?? []) used.add(binding.exchange); // a Set iterates additions
+  return Object.fromEntries(Object.entries(exchanges).filter(([name]) => used.has(name)));
+}
+
+function wholeVhost(live: LiveTopology): TopologyInput {
   const candidates = live.queues.filter((q) => !q.exclusive && !q.name.startsWith('amq.'));
   const folds = new Map(candidates.map((q) => [q.name, fold(q, live)]));
   const derived = new Set([...folds.values()].flatMap((f) => f.owns));

@@ -25,8 +25,9 @@ const QUEUE_COLUMNS = ['name', 'type', 'durable', 'auto_delete', 'exclusive', 'a
 
 /** Reads a whole vhost in five requests (whole-vhost lists, never one request per object). */
 export async function readLiveTopology(management: ManagementClient): Promise<LiveTopology> {
-  const [overview, exchanges, queues, bindings, policies] = await Promise.all([
-    management.overview(),
+  // Who answers first: a web server that is not RabbitMQ answers 404 to the vhost's lists too.
+  const overview = await management.overview();
+  const [exchanges, queues, bindings, policies] = await Promise.all([
     management.exchanges({ disableStats: true }),
     management.queues(QUEUE_COLUMNS, { disableStats: true }),
     management.bindings(),

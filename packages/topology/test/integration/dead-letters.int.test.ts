@@ -111,7 +111,14 @@ describe.each(['quorum', 'classic'] as const)('dead letters of a %s queue', (typ
 
     const result = await replayDeadLetters(queue, { amqpUrl, filterReason: 'handler-error' });
 
-    expect(result).toEqual({ queue, deadLetterQueue: `${queue}.dlq`, moved: 2, skipped: 1 });
+    expect(result).toEqual({
+      queue,
+      deadLetterQueue: `${queue}.dlq`,
+      moved: 2,
+      skipped: 1,
+      total: 3,
+      interrupted: false,
+    });
     expect(await settled(queue, 2)).toBe(2);
     expect(await settled(deadLetterQueueName(queue), 1)).toBe(1);
     const replayed = await channel.get(queue, { noAck: true });
