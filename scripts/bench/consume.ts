@@ -5,7 +5,7 @@
  *
  * The broker's throughput is bimodal from run to run, so compare the client CPU time per message and the medians.
  *
- *   AMQP_URL=amqp://guest:guest@127.0.0.1:5672 npx ts-node --transpile-only -P scripts/bench/tsconfig.json scripts/bench/consume.ts
+ *   AMQP_URL=amqp://guest:guest@127.0.0.1:5672 npx tsx --tsconfig scripts/bench/tsconfig.json scripts/bench/consume.ts
  *
  * Environment: BENCH_ROUNDS (5), BENCH_MESSAGES (50000), BENCH_RETRY_MESSAGES (20000), BENCH_BACKLOG (1000000; 0
  * skips the RSS run), BENCH_QUEUE_TYPE (classic).

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const BENCHES = ['publish', 'consume'];
+const BENCHES = ['publish', 'consume', 'idempotency'];
 
 const only = process.argv.slice(2);
 let failed = false;
@@ -23,9 +23,10 @@ for (const name of BENCHES.filter((bench) => only.length === 0 || only.includes(
   }
   console.log(`\n== ${name}`);
   const project = join(__dirname, 'tsconfig.json');
-  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', file], {
+  // tsx compiles the bench (esbuild, no type-check: `tsc -b` did that); TSX_TSCONFIG_PATH picks the bench tsconfig.
+  const result = spawnSync(process.execPath, ['--import', 'tsx', file], {
     stdio: 'inherit',
-    env: { ...process.env, TS_NODE_PROJECT: project },
+    env: { ...process.env, TSX_TSCONFIG_PATH: project },
   });
   if (result.status !== 0) {
     failed = true;

@@ -53,12 +53,20 @@ export function createTimelineService(options: TimelineServiceOptions): Server {
   });
 }
 
+/** The routes and their methods: another method on a known path is 405 with `Allow`, not 404. */
+const ALLOWED_METHODS: Readonly<Record<string, string>> = { '/posts': 'POST', '/health': 'GET' };
+
 /** Routes one request to its reply; never rejects. */
 export async function handleRequest(options: TimelineServiceOptions, request: IncomingMessage): Promise<Reply> {
   try {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path === '/posts' && request.method === 'POST') return await createPost(options, request);
     if (path === '/health' && request.method === 'GET') return health(options.publisher);
+    const allow = ALLOWED_METHODS[path];
+    if (allow !== undefined) {
+      const message = `${path} answers ${allow}, not ${request.method}.`;
+      return { status: 405, headers: { allow }, body: { error: 'METHOD_NOT_ALLOWED', message } };
+    }
     return { status: 404, body: { error: 'NOT_FOUND', message: `No route for ${request.method} ${path}.` } };
   } catch (error) {
     const reply = errorReply(error);
@@ -101,7 +109,8 @@ function invalidPost(error: z.ZodError): Reply {
 /**
  * Maps a publish failure: back pressure (`BrokerBusyError`, `BufferFullError`, `BlockedError`,
  * `PublishTimeoutError`, all `BackPressureError`s with `retryAfterMs`) → 503 + Retry-After; a payload the publisher
- * refused → 400; anything else → 500 with the error's code.
+ * refused → 400; anything else → 500 with the error's code and a generic message. The detail (a refused login, the
+ * broker's own text) is for the operator's log (`onError`), never for the HTTP caller.
  */
 export function errorReply(error: unknown): Reply {
   if (error instanceof BackPressureError) {
@@ -116,7 +125,7 @@ export function errorReply(error: unknown): Reply {
     return { status: 400, body: { error: error.code, issues: error.issues.map(issueOf) } };
   }
   const code = error instanceof WarrenError ? error.code : 'INTERNAL';
-  return { status: 500, body: { error: code, message: describeError(error) } };
+  return { status: 500, body: { error: code, message: 'The post could not be published; the service logged why.' } };
 }
 
 function issueOf(issue: { readonly path: readonly PropertyKey[]; readonly message: string }) {

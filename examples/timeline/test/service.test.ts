@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { BrokerBusyError, PublishTimeoutError, ValidationError } from '@warren/publisher';
-import { WarrenError } from '@warren/core';
+import { ConnectionConfigError, WarrenError } from '@warren/core';
 import { PostCreated, type Post } from '../src/contracts';
 import { createTimelineService, type PublisherLike } from '../src/service';
 
@@ -120,4 +120,44 @@ describe('GET /health', () => {
 
 it('answers 404 to an unknown route', async () => {
   expect((await fetch(`${base}/nope`)).status).toBe(404);
+});
+
+it('answers 405 with Allow to a known route with another method', async () => {
+  const getPosts = await fetch(`${base}/posts`);
+  expect(getPosts.status).toBe(405);
+  expect(getPosts.headers.get('allow')).toBe('POST');
+  expect(await getPosts.json()).toMatchObject({ error: 'METHOD_NOT_ALLOWED' });
+  const postHealth = await fetch(`${base}/health`, { method: 'POST' });
+  expect(postHealth.status).toBe(405);
+  expect(postHealth.headers.get('allow')).toBe('GET');
+});
+
+describe('a failure the caller cannot act on (the broker refused the login)', () => {
+  const brokerText = 'ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN';
+  const refused = new ConnectionConfigError(
+    'ACCESS_REFUSED',
+    `RabbitMQ refused the login at amqp://svc:***@rabbit:5672 (403 ACCESS_REFUSED): ${brokerText}`,
+    { cause: new Error(`${brokerText} at amqp://svc:hunter2@rabbit:5672`), replyCode: 403 },
+  );
+
+  it('answers 500 with the code and a generic message, and logs the detail', async () => {
+    const logged: unknown[] = [];
+    const service = createTimelineService({ publisher, contract: PostCreated, onError: (e) => logged.push(e) });
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    try {
+      publisher.failWith = refused;
+      const url = `http://127.0.0.1:${(service.address() as AddressInfo).port}/posts`;
+      const response = await fetch(url, { method: 'POST', body: JSON.stringify(post) });
+      expect(response.status).toBe(500);
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({
+        error: 'ACCESS_REFUSED',
+        message: 'The post could not be published; the service logged why.',
+      });
+      expect(text).not.toMatch(/login|svc|hunter2|rabbit/i);
+      expect(logged).toEqual([refused]);
+    } finally {
+      await new Promise((resolve) => service.close(resolve));
+    }
+  });
 });

@@ -9,6 +9,7 @@ export const WARREN_CODES = [
   'VHOST_NOT_FOUND',
   'BROKER_UNREACHABLE',
   'INVALID_OPTION',
+  'NOT_AMQP',
   // Publishing (@warren/publisher)
   'VALIDATION_FAILED',
   'UNROUTABLE',
@@ -27,6 +28,7 @@ export const WARREN_CODES = [
   'HANDLER_TIMEOUT',
   'SHUTDOWN',
   'CHANNEL_LOST',
+  'IDEMPOTENCY_STORE_FAILED',
   // The topology file and the broker's objects (@warren/topology)
   'TOPOLOGY_FILE_ERROR',
   'TOPOLOGY_INVALID',
@@ -37,12 +39,14 @@ export const WARREN_CODES = [
   'BROKER_CONNECTION_LOST',
   'MANAGEMENT_UNREACHABLE',
   'MANAGEMENT_API_ERROR',
+  'NOT_RABBITMQ',
   'QUEUE_NOT_FOUND',
   'REPLAY_UNROUTABLE',
   'REPLAY_REJECTED',
   'BROKER_ERROR',
   // The CLI (@warren/cli)
   'CONFIRMATION_REQUIRED',
+  'OUTPUT_NOT_WRITABLE',
   // Tests (@warren/testing)
   'NO_TEST_BROKER',
   'INVALID_TEST_BROKER',

@@ -6,5 +6,14 @@ export { connectOnce } from './connect-once';
 export { redactUrl, redactText, splitUrls, managementUrlFor, vhostOf, withVhost } from './url';
 export { defineContract, checkPayload } from './contract';
 export type { MessageContract, PayloadOf, ParsedPayloadOf, ValidationIssue, PayloadCheck } from './contract';
-export { HEADERS, attemptOf, originOf, isFailureHeader, isBrokerDeathHeader } from './headers';
+export {
+  HEADERS,
+  attemptOf,
+  originOf,
+  isFailureHeader,
+  isBrokerDeathHeader,
+  WARREN_DEAD_LETTER_REASONS,
+  BROKER_DEAD_LETTER_REASONS,
+  DEAD_LETTER_REASONS,
+} from './headers';
 export type { DeliveredLike } from './headers';

@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
-import { GenericContainer, Wait, getContainerRuntimeClient } from 'testcontainers';
+import { TestBrokerError } from './BrokerError';
 import type { TestBroker } from './TestBroker';
+
+type Testcontainers = typeof import('testcontainers');
 
 /** The official image with the management plugin. */
 export const DEFAULT_RABBITMQ_IMAGE = 'rabbitmq:4-management';
@@ -9,7 +11,7 @@ export const DEFAULT_RABBITMQ_IMAGE = 'rabbitmq:4-management';
  * Starts a RabbitMQ container and waits until its listeners accept connections. The readiness check is a command,
  * not a log line: Debian's packaged start script logs to files, the official image to stdout; the command works
  * for both. The host ports keep the management API at the AMQP port + 10000, so code that derives one from the
- * other (`managementUrlFor`) works against the container too.
+ * other (`managementUrlFor`) works against the container too. @internal
  */
 export async function startRabbitContainer(image: string): Promise<ContainerBroker> {
   for (let attempt = 1; ; attempt += 1) {
@@ -29,6 +31,7 @@ export interface ContainerBroker extends TestBroker {
 }
 
 async function start(image: string, amqpPort: number): Promise<ContainerBroker> {
+  const { GenericContainer, Wait } = testcontainers();
   const container = await new GenericContainer(image)
     .withExposedPorts({ container: 5672, host: amqpPort }, { container: 15672, host: amqpPort + 10_000 })
     .withWaitStrategy(Wait.forSuccessfulCommand('rabbitmq-diagnostics -q check_port_connectivity'))
@@ -68,12 +71,36 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-/** Whether testcontainers finds a Docker (or compatible) engine. */
+/**
+ * Whether testcontainers finds a Docker (or compatible) engine. Asked only when a container is needed, so it throws
+ * `NO_TEST_BROKER` when testcontainers (an optional peer dependency) is not installed.
+ */
 export async function dockerAvailable(): Promise<boolean> {
+  const { getContainerRuntimeClient } = testcontainers();
   try {
     await getContainerRuntimeClient();
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * testcontainers, loaded at the first container: it is an optional peer dependency (over a hundred packages, some
+ * with install scripts) that a user with a broker of their own never needs.
+ */
+function testcontainers(): Testcontainers {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional peer, loaded only when needed
+    return require('testcontainers') as Testcontainers;
+  } catch (cause) {
+    if (!String((cause as Error).message).includes("'testcontainers'")) throw cause; // not its absence: a real fault
+    throw new TestBrokerError(
+      'NO_TEST_BROKER',
+      'A RabbitMQ container is needed, but testcontainers (an optional peer dependency of @warren/testing) is not ' +
+        'installed: `npm i -D testcontainers`, or give the tests a broker (set AMQP_URL, or run RabbitMQ on ' +
+        '127.0.0.1:5672).',
+      { cause },
+    );
   }
 }

@@ -92,7 +92,7 @@ const exchangeShape = {
   /** Exchange-to-exchange bindings: this exchange receives from `exchange`. @default [] */
   bindings: z.array(bindingSchema, wrongType(BINDINGS_HELP)).default([]),
 };
-/** @internal */
+/** Exchange settings. Kept in the declarations: `ExchangeDefinition`'s published type refers to it. */
 export const exchangeSchema = z.strictObject(
   exchangeShape,
   wrongType('expected the exchange settings, e.g. { type: topic }'),
@@ -156,7 +156,7 @@ const queueShape = {
   /** Immutable `x-` arguments other than the ones Warren sets (see README). @default {} */
   arguments: argumentsSchema.default({}),
 };
-/** @internal */
+/** Queue settings. Kept in the declarations: `QueueDefinition`'s published type refers to it. */
 export const queueSchema = z.strictObject(
   queueShape,
   wrongType('expected the queue settings (write `{}` for all the defaults)'),

@@ -1,8 +1,9 @@
-import type { Config } from 'jest';
+// Plain JavaScript: a jest.config.ts needs ts-node to be read, and the project runs TypeScript with tsx instead.
 
 // Tests run from TypeScript sources (workspace imports map to src/). `isolatedModules` in the base tsconfig makes
 // ts-jest transpile only: type-checking happens once, in `tsc -b`, which covers the tests too.
-const shared: Config = {
+/** @type {import('jest').Config} */
+const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.base.json', diagnostics: false }] },
   moduleNameMapper: { '^@warren/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts' },
@@ -11,7 +12,8 @@ const shared: Config = {
   modulePathIgnorePatterns: ['<rootDir>/packages/[^/]+/dist/', '<rootDir>/examples/[^/]+/dist/'],
 };
 
-const config: Config = {
+/** @type {import('jest').Config} */
+const config = {
   projects: [
     {
       ...shared,
@@ -39,4 +41,4 @@ const config: Config = {
   ],
 };
 
-export default config;
+module.exports = config;
