@@ -23,14 +23,16 @@ export class RequeueLater {
  * | --------------------------------- | ---------------------------------------------------------------------------- |
  * | claimed                           | the handler runs; success → `complete()`, then ack; failure → `release()`, then the retry path |
  * | done                              | ack without the handler: a duplicate (`stats().duplicates`, `duplicate` event) |
- * | busy (another worker holds it)    | requeued after `retryDelayMs` (never acked, never run concurrently)           |
+ * | busy (another worker holds it)    | held here and claimed again every 100 ms, up to its lease (and under half `handlerTimeoutMs`); still busy → requeued after `retryDelayMs` (never acked, never run concurrently) |
  * | `claim()` fails                   | requeued after `retryDelayMs`, like busy                                      |
  * | `complete()` fails                | the retry path (`IDEMPOTENCY_STORE_FAILED`); the claim ends with its lease    |
  * | the message has no key            | dead-lettered, reason `non-retryable`                                         |
  *
- * A busy key is requeued rather than sent to a retry tier: it is not the message's failure, so it must not use up an
- * attempt (or reach the dead-letter queue as `retries-exhausted` while the other worker is still at work), and it
- * stays unacked in the broker the whole time, so a crash cannot lose it.
+ * A busy key is waited for, then requeued, rather than sent to a retry tier: it is not the message's failure, so it
+ * must not use up an attempt (or reach the dead-letter queue as `retries-exhausted` while the other worker is still
+ * at work), and it stays unacked in the broker the whole time, so a crash cannot lose it. It is held in this worker
+ * first because every requeue counts against a quorum queue's delivery limit (RabbitMQ 3.x and 4.0–4.2): requeued
+ * every `retryDelayMs` for a whole lease, a duplicate would be dead-lettered as `delivery_limit`.
  */
 export function idempotentHandler(
   handler: Handler<unknown, unknown>,
@@ -39,13 +41,13 @@ export function idempotentHandler(
   events: EventEmitter<ConsumerEvents>,
   stats: StatsRecorder,
 ): Handler<unknown, unknown> {
-  const { store, ttlMs, leaseMs } = options;
+  const { store, leaseMs } = options;
   return async (payload, context) => {
     const delivery = context as Delivery;
     const key = keyOf(options, payload, delivery);
     let claim;
     try {
-      claim = await store.claim(`${queue}:${key}`, { leaseMs, ttlMs });
+      claim = await claimOrWait(options, `${queue}:${key}`, delivery.signal);
     } catch (error) {
       return new RequeueLater(`the idempotency store failed to claim key '${key}': ${describeError(error)}`);
     }
@@ -78,6 +80,24 @@ export function idempotentHandler(
     }
     return undefined;
   };
+}
+
+/** How often a busy key is claimed again while this worker holds its message. */
+const BUSY_POLL_MS = 100;
+
+/** Claims the key; while another worker holds it, claims again for up to `busyWaitMs` (or until the abort). */
+async function claimOrWait(
+  options: ResolvedIdempotency,
+  key: string,
+  signal: AbortSignal,
+): ReturnType<ResolvedIdempotency['store']['claim']> {
+  const { store, leaseMs, ttlMs } = options;
+  const until = Date.now() + options.busyWaitMs;
+  for (;;) {
+    const claim = await store.claim(key, { leaseMs, ttlMs });
+    if (claim !== 'busy' || signal.aborted || Date.now() >= until) return claim;
+    await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
+  }
 }
 
 function keyOf(options: ResolvedIdempotency, payload: unknown, delivery: Delivery): string {

@@ -33,6 +33,11 @@ export interface ResolvedIdempotency {
   readonly key: (payload: unknown, ctx: MessageContext<undefined>) => string | undefined;
   readonly ttlMs: number;
   readonly leaseMs: number;
+  /**
+   * How long a delivery of a busy key is held (claimed again meanwhile) before it is requeued: the rest of a lease,
+   * but less than half the handler timeout, which the wait counts against.
+   */
+  readonly busyWaitMs: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -70,6 +75,7 @@ export function resolveIdempotency(
     key: (key as ResolvedIdempotency['key'] | undefined) ?? ((_payload, ctx) => ctx.messageId),
     ttlMs,
     leaseMs,
+    busyWaitMs: Math.min(leaseMs, handlerTimeoutMs === undefined ? Infinity : Math.floor(handlerTimeoutMs / 2)),
   };
 }
 

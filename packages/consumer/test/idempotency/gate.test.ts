@@ -58,7 +58,7 @@ describe('idempotent consume (memory store)', () => {
     expect(duplicates).toEqual([{ queue: 'billing', messageId: 'm-1', key: 'm-1' }]);
   });
 
-  it('never runs a key twice at once: a delivery of a busy key is requeued after retryDelayMs, not acked', async () => {
+  it('never runs a key twice at once: a delivery of a busy key waits, unacked, and is acked as a duplicate', async () => {
     let finish!: () => void;
     const calls: string[] = [];
     const { channel, stats } = await setup(
@@ -73,12 +73,39 @@ describe('idempotent consume (memory store)', () => {
     await tick(20);
     expect(calls).toEqual(['m-1']);
     expect(channel.acks).toEqual([]);
-    expect(channel.nacks).toEqual([{ message: second, requeue: true }]);
-    expect(channel.published).toEqual([]); // not a retry: no attempt used up
-    expect(stats.requeued).toBe(1);
+    // Held here, not requeued: every requeue counts against a quorum queue's delivery limit.
+    expect(channel.nacks).toEqual([]);
     finish();
-    await tick();
-    expect(channel.acks).toEqual([first]);
+    await tick(250);
+    expect(calls).toEqual(['m-1']);
+    expect(channel.acks).toEqual([first, second]);
+    expect(channel.published).toEqual([]); // not a retry: no attempt used up
+    expect(stats.snapshot(0)).toMatchObject({ duplicates: 1, requeued: 0 });
+  });
+
+  it('requeues a delivery whose key stays busy for a whole lease, without running or acking it', async () => {
+    const calls: string[] = [];
+    let claims = 0;
+    // Another worker keeps the key (it claimed it again after its lease): every claim answers busy.
+    const alwaysBusy = {
+      claim: () => Promise.resolve((claims++, 'busy' as const)),
+      complete: () => Promise.resolve(),
+      release: () => Promise.resolve(),
+    };
+    const { channel, stats } = await setup((_p, ctx) => void calls.push(ctx.messageId!), {
+      store: alwaysBusy,
+      leaseMs: 150,
+    });
+    const message = channel.deliver({}, { messageId: 'm-1' });
+    await tick(100);
+    expect(channel.nacks).toEqual([]);
+    await tick(300);
+    expect(calls).toEqual([]);
+    expect(claims).toBeGreaterThan(1); // claimed again while held
+    expect(channel.acks).toEqual([]);
+    expect(channel.nacks).toEqual([{ message, requeue: true }]);
+    expect(channel.published).toEqual([]);
+    expect(stats.requeued).toBe(1);
   });
 
   it('releases the claim when the handler fails, so the retried message runs again', async () => {
