@@ -12,6 +12,7 @@ import {
   policyPatternQueues,
 } from '../model/names';
 import { parseTopology } from '../file/parse';
+import { policyOfQueue } from '../model/policy-groups';
 import type { TopologyInput } from '../model/schema';
 import { resolveTarget, type TopologyTarget } from './target';
 
@@ -161,7 +162,9 @@ function limitsOf(name: string, entry: QueueInput, live: LiveTopology): Limits |
   }
   const wanted = JSON.stringify(policy.definition);
   const policyOf = (l: Record<string, unknown>) =>
-    JSON.stringify(derive(name, { ...entry, bindings: [], limits: l as Limits }).policies[0]?.definition ?? {});
+    JSON.stringify(
+      policyOfQueue(derive(name, { ...entry, bindings: [], limits: l as Limits }).policies, name)?.definition ?? {},
+    );
   for (const field of ['deliveryLimit', 'deadLetterStrategy', 'overflow']) {
     const { [field]: _dropped, ...without } = limits;
     if (field in limits && policyOf(without) === wanted) delete limits[field];
