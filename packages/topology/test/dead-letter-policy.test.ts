@@ -1,4 +1,5 @@
 import { diffTopology } from '../src/live/diff';
+import { topologyFromLive } from '../src/live/export';
 import { policyBody } from '../src/live/policy-body';
 import { parseTopology } from '../src/file/parse';
 import { deriveTopology } from '../src/model/derive';
@@ -55,6 +56,15 @@ describe('the policy of quorum dead-letter queues', () => {
     const plan = diffTopology(desired, liveBeforeTheFix(version), { vhost: '/' });
     expect(plan).toMatchObject({ hasChanges: false, hasDrift: false, extra: [] });
     expect(plan.items.some((i) => i.name === policy().name)).toBe(false);
+  });
+
+  it('exports a quorum DLQ whose work queue is gone as a valid file (no negative deliveryLimit)', () => {
+    const live = liveOf(desired, '4.0.5');
+    const orphaned = { ...live, queues: live.queues.filter((q) => q.name !== 'orders') };
+    const exported = topologyFromLive(orphaned);
+    expect(exported.queues?.['orders.dlq']).toBeDefined();
+    expect(exported.queues?.['orders.dlq']?.limits?.deliveryLimit).toBeUndefined();
+    expect(() => parseTopology(exported)).not.toThrow();
   });
 });
 

@@ -13,6 +13,7 @@ import {
 } from '../model/names';
 import { parseTopology } from '../file/parse';
 import { policyOfQueue } from '../model/policy-groups';
+import { NO_DELIVERY_LIMIT } from '../model/dead-letter-policy';
 import type { TopologyInput } from '../model/schema';
 import { resolveTarget, type TopologyTarget } from './target';
 
@@ -157,7 +158,8 @@ function limitsOf(name: string, entry: QueueInput, live: LiveTopology): Limits |
   const limits: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(POLICY_KEYS)) {
     const value = policy.definition[key];
-    if (value !== undefined)
+    // "No delivery limit" is how Warren's own policy keeps a quorum DLQ; not something a file can say (or needs to).
+    if (value !== undefined && !(key === 'delivery-limit' && value === NO_DELIVERY_LIMIT))
       limits[field] = field === 'messageTtl' && typeof value === 'number' ? formatDelay(value) : value;
   }
   const wanted = JSON.stringify(policy.definition);
