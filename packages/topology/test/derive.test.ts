@@ -97,17 +97,15 @@ describe('deriveTopology: a quorum work queue with retries', () => {
       'max-length': 10000,
       overflow: 'reject-publish',
     };
-    expect(desired.policies).toEqual([
-      {
-        name: policyName('quorum', definition, [q]),
-        pattern: '^(?:billing\\.order-created)$',
-        queues: [q],
-        queueType: 'quorum',
-        priority: POLICY_PRIORITY,
-        definition,
-      },
-    ]);
-    expect(desired.policies[0]?.name).toMatch(/^warren\.[0-9a-f]{8}\.[0-9a-f]{8}$/);
+    expect(policyOfQueue(desired.policies, q)).toEqual({
+      name: policyName('quorum', definition, [q]),
+      pattern: '^(?:billing\\.order-created)$',
+      queues: [q],
+      queueType: 'quorum',
+      priority: POLICY_PRIORITY,
+      definition,
+    });
+    expect(policyOfQueue(desired.policies, q)?.name).toMatch(/^warren\.[0-9a-f]{8}\.[0-9a-f]{8}$/);
     expect(POLICY_PRIORITY).toBe(100);
     expect(DEFAULT_DELIVERY_LIMIT).toBe(20);
   });
@@ -232,6 +230,7 @@ describe('deriveTopology: grouped policies', () => {
       [['a', 'b', 'c'], '^(?:a|b|c)$'],
       [['d'], '^(?:d)$'],
       [['e'], '^(?:e)$'],
+      [['e.dlq'], '^(?:e\\.dlq)$'],
     ]);
     expect(policyOf({ queues: queues(['a', 'b'], { maxLength: 5 }) }, 'b')?.definition).toEqual({ 'max-length': 5 });
   });

@@ -97,7 +97,7 @@ describe('diffTopology', () => {
     const live = liveOf();
     const policy = live.policies[0]!;
     Object.assign(policy, { definition: { ...policy.definition, 'max-length': 20 }, priority: 0, 'apply-to': 'all' });
-    expect(item(live, desired.policies[0]!.name)).toMatchObject({
+    expect(item(live, policy.name)).toMatchObject({
       action: 'update',
       differences: [
         { property: 'apply-to', live: 'all', wanted: 'queues' },

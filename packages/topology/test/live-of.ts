@@ -1,5 +1,6 @@
 import type { DesiredTopology } from '../src/model/desired';
 import { policyBody } from '../src/live/policy-body';
+import { policiesForBroker } from '../src/live/policies-for-broker';
 import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from '../src/live/management';
 
 /** The live state (as the management API reports it) that apply leaves behind for `desired` on RabbitMQ `version`. */
@@ -32,6 +33,9 @@ export function liveOf(desired: DesiredTopology, version = '3.10.8') {
       arguments: { ...b.arguments },
       properties_key: b.routingKey,
     })),
-    policies: desired.policies.map((p): LivePolicy => ({ ...policyBody(p, version), vhost: '/' })),
+    policies: policiesForBroker(desired, version).policies.map((p): LivePolicy => ({
+      ...policyBody(p, version),
+      vhost: '/',
+    })),
   };
 }

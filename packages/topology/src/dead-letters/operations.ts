@@ -81,7 +81,9 @@ export interface PurgeResult {
 /**
  * Reads up to `limit` messages of `q.dlq` without removing them: they are fetched with `basic.get` (not acked)
  * and returned with `basic.nack(requeue)` before the channel closes. A `nack`, because RabbitMQ 4.3's quorum queues
- * count a `reject` or a channel close against the delivery limit (20 by default) and a `nack` not.
+ * count a `reject` or a channel close against the delivery limit (20 by default) and a `nack` not. 4.0–4.2 count the
+ * `nack` too: there the quorum DLQ's Warren policy (`delivery-limit: -1`, set by `warren apply`) keeps a parked message
+ * however often it is listed.
  */
 export async function listDeadLetters(queue: string, options: ListDeadLettersOptions): Promise<DeadLetterListing> {
   const deadLetterQueue = deadLetterQueueName(queue);

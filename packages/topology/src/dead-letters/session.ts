@@ -106,7 +106,8 @@ export async function withChannel<T, Confirm extends boolean>(
 /**
  * Puts back what the channel still holds with `basic.nack(requeue)` before closing it. Letting the close return them
  * would count as a failed delivery on RabbitMQ 4.x quorum queues: after 20 of those (the default delivery limit) the
- * broker drops a parked message, since a dead-letter queue has no dead-letter exchange of its own.
+ * broker drops a parked message, since a dead-letter queue has no dead-letter exchange of its own. (4.0–4.2 count the
+ * nack as well; the DLQ's Warren policy, no delivery limit, is what protects it there.)
  */
 async function returnUnacked(channel: Channel): Promise<void> {
   try {

@@ -5,6 +5,7 @@ import type { LiveTopology } from './read';
 import { byCodeUnit, POLICY_PREFIX, policyPattern, policyPatternQueues } from '../model/names';
 import type { ExtraObject, PlanAction, PlanItem, PropertyDiff, TopologyPlan } from './plan-types';
 import { policyBody } from './policy-body';
+import { policiesForBroker } from './policies-for-broker';
 
 export interface DiffOptions {
   /** The vhost the live topology was read from; copied into `TopologyPlan.vhost`. Required. */
@@ -22,7 +23,8 @@ export interface DiffOptions {
  * Arguments and policy definitions are compared normalised (`normaliseArguments`: `'1000'` is `1000` for an
  * integer key), as the broker compares them.
  */
-export function diffTopology(desired: DesiredTopology, live: LiveTopology, options: DiffOptions): TopologyPlan {
+export function diffTopology(wanted: DesiredTopology, live: LiveTopology, options: DiffOptions): TopologyPlan {
+  const desired = policiesForBroker(wanted, live.brokerVersion);
   const items: PlanItem[] = [
     ...desired.exchanges.map((spec) => exchangeItem(spec, byName(live.exchanges).get(spec.name))),
     ...desired.queues.map((spec) => queueItem(spec, byName(live.queues).get(spec.name))),

@@ -12,6 +12,8 @@ import {
   policyPatternQueues,
 } from '../model/names';
 import { parseTopology } from '../file/parse';
+import { policyOfQueue } from '../model/policy-groups';
+import { NO_DELIVERY_LIMIT } from '../model/dead-letter-policy';
 import type { TopologyInput } from '../model/schema';
 import { resolveTarget, type TopologyTarget } from './target';
 
@@ -156,12 +158,15 @@ function limitsOf(name: string, entry: QueueInput, live: LiveTopology): Limits |
   const limits: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(POLICY_KEYS)) {
     const value = policy.definition[key];
-    if (value !== undefined)
+    // "No delivery limit" is how Warren's own policy keeps a quorum DLQ; not something a file can say (or needs to).
+    if (value !== undefined && !(key === 'delivery-limit' && value === NO_DELIVERY_LIMIT))
       limits[field] = field === 'messageTtl' && typeof value === 'number' ? formatDelay(value) : value;
   }
   const wanted = JSON.stringify(policy.definition);
   const policyOf = (l: Record<string, unknown>) =>
-    JSON.stringify(derive(name, { ...entry, bindings: [], limits: l as Limits }).policies[0]?.definition ?? {});
+    JSON.stringify(
+      policyOfQueue(derive(name, { ...entry, bindings: [], limits: l as Limits }).policies, name)?.definition ?? {},
+    );
   for (const field of ['deliveryLimit', 'deadLetterStrategy', 'overflow']) {
     const { [field]: _dropped, ...without } = limits;
     if (field in limits && policyOf(without) === wanted) delete limits[field];

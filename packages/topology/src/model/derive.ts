@@ -1,4 +1,5 @@
 import { normaliseArguments } from './arguments';
+import { deadLetterQueuePolicies } from './dead-letter-policy';
 import type { ArgumentValue, BindingSpec, DesiredTopology, ExchangeSpec, QueueSpec, WorkQueueLayout } from './desired';
 import { byCodeUnit, deadLetterExchangeName, deadLetterQueueName, retryQueueName } from './names';
 import { groupPolicies } from './policy-groups';
@@ -14,7 +15,8 @@ export const DEFAULT_DELIVERY_LIMIT = 20;
 /**
  * Everything Warren declares for a topology, in broker terms: the file's exchanges and queues, and for each work
  * queue `q` its retry tiers `q.retry.<delay>`, dead-letter exchange `q.dlx` and queue `q.dlq`, the bindings, and
- * the Warren policies with their mutable settings (one per distinct definition, see `groupPolicies`). Pure and deterministic: exchanges and work queues in name
+ * the Warren policies with their mutable settings (one per distinct definition, see `groupPolicies`; quorum DLQs get
+ * one without a delivery limit, see `deadLetterQueuePolicies`). Pure and deterministic: exchanges and work queues in name
  * order; each work queue followed by its tiers (shortest delay first) and its DLQ.
  */
 export function deriveTopology(topology: Topology): DesiredTopology {
@@ -29,11 +31,12 @@ export function deriveTopology(topology: Topology): DesiredTopology {
       ...sortedEntries(topology.exchanges).flatMap(([name, exchange]) => exchangeBindings(name, exchange)),
       ...queues.flatMap(([name, queue]) => queueBindings(name, queue)),
     ],
-    policies: groupPolicies(
-      queues
+    policies: groupPolicies([
+      ...queues
         .map(([name, queue]) => ({ queue: name, queueType: queue.type, definition: policyDefinition(queue) }))
         .filter((entry) => Object.keys(entry.definition).length > 0),
-    ),
+      ...deadLetterQueuePolicies(queues),
+    ]),
     workQueues: queues.map(([name, queue]) => layoutOf(name, queue)),
   };
 }

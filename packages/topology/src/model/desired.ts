@@ -48,7 +48,7 @@ export interface PolicySpec {
   readonly name: string;
   /** `^(?:a|b|c)$`: an anchored alternation of the escaped queue names, at most `POLICY_PATTERN_MAX_BYTES`. */
   readonly pattern: string;
-  /** The work queues the pattern names, sorted. */
+  /** The queues the pattern names (work queues, or quorum dead-letter queues), sorted. */
   readonly queues: readonly string[];
   readonly queueType: QueueType;
   readonly priority: number;

@@ -1,11 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { DeadLetterError, listDeadLetters, purgeDeadLetters, replayDeadLetters } from '../../src';
-import { HEADERS } from '@warren/core';
+import {
+  applyTopology,
+  DeadLetterError,
+  deleteTopology,
+  deriveTopology,
+  listDeadLetters,
+  ManagementClient,
+  parseTopology,
+  planTopology,
+  policyOfQueue,
+  purgeDeadLetters,
+  replayDeadLetters,
+  type DesiredTopology,
+} from '../../src';
+import { HEADERS, managementUrlFor, splitUrls } from '@warren/core';
 import { deadLetterExchangeName, deadLetterQueueName } from '../../src/model/names';
 
 // @warren/testing depends on this package, so this file talks to the broker directly (AMQP_URL or the local one).
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const managementUrl = process.env.AMQP_MANAGEMENT_URL ?? managementUrlFor(splitUrls(amqpUrl)[0] as string);
+const target = { amqpUrl, managementUrl };
+const applied: DesiredTopology[] = [];
 const run = randomBytes(3).toString('hex');
 let counter = 0;
 const unique = (prefix: string): string => `${prefix}-${run}-${++counter}`;
@@ -22,6 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const desired of applied) await deleteTopology(desired, target);
   for (const name of created) await channel.deleteQueue(name);
   for (const name of created) await channel.deleteExchange(`${name}.dlx`).catch(() => undefined);
   await connection.close();
@@ -174,12 +191,44 @@ it('describes a broker-side dead letter from x-death', async () => {
   expect(listing.messages[0]?.deaths[0]).toMatchObject({ queue, reason: 'rejected', count: 1 });
 });
 
+/**
+ * A quorum work queue as `apply` lays it out, after the DLQ's policy was removed (as an apply from before DLQ policies
+ * left it): `plan` must want the policy back on 4.x, and nothing on 3.x (which refuses -1 and has no default limit).
+ */
+async function appliedLayoutMissingTheDlqPolicy(): Promise<string> {
+  const queue = unique('dl-applied');
+  const desired = deriveTopology(parseTopology({ queues: { [queue]: { type: 'quorum', retry: false } } }));
+  applied.push(desired);
+  const policy = policyOfQueue(desired.policies, deadLetterQueueName(queue));
+  if (!policy) throw new Error('expected a policy for the dead-letter queue');
+  await applyTopology(desired, target);
+  const management = new ManagementClient(managementUrl);
+  const version = (await management.overview()).rabbitmq_version;
+  await management.deletePolicy(policy.name).catch(() => undefined); // none on 3.x
+  const changes = (await planTopology(desired, target)).items.filter((item) => item.action !== 'unchanged');
+  const wanted = Number.parseInt(version, 10) >= 4 ? [['policy', 'create', policy.name]] : [];
+  expect(changes.map((item) => [item.kind, item.action, item.name])).toEqual(wanted);
+  expect((await applyTopology(desired, target)).changes).toHaveLength(wanted.length);
+  return queue;
+}
+
 it('lists a quorum dead-letter queue many times without losing a message to the delivery limit', async () => {
-  const queue = await layout('quorum');
+  const queue = await appliedLayoutMissingTheDlqPolicy();
   await park(queue, 'a', 'handler-error');
 
-  // 4.x quorum queues drop a message returned 20 times without a nack (default delivery limit, no DLX on a .dlq).
+  // 4.0-4.2 count every nack(requeue) against a quorum queue's delivery limit (20 by default from 4.0), and a DLQ
+  // has no dead-letter exchange: without its policy (no limit), the 21st listing dropped the parked message.
   for (let i = 0; i < 25; i++) await listDeadLetters(queue, { amqpUrl });
+
+  expect(await settled(deadLetterQueueName(queue), 1)).toBe(1);
+});
+
+it('skips a message in a quorum dead-letter queue replay after replay without losing it', async () => {
+  const queue = await appliedLayoutMissingTheDlqPolicy();
+  await park(queue, 'a', 'handler-error');
+
+  // Each replay holds the skipped message and returns it with a nack: the same count as a listing.
+  for (let i = 0; i < 25; i++) await replayDeadLetters(queue, { amqpUrl, filterReason: 'non-retryable' });
 
   expect(await settled(deadLetterQueueName(queue), 1)).toBe(1);
 });
