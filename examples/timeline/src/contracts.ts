@@ -16,12 +16,14 @@ export type Post = z.infer<typeof PostSchema>;
 export interface TimelineNames {
   readonly exchange: string;
   readonly queue: string;
+  /** The queue the worker answers `post.preview` requests from. */
+  readonly previewQueue: string;
 }
 
 export const DEFAULT_NAMESPACE = 'timeline';
 
 export function timelineNames(namespace = DEFAULT_NAMESPACE): TimelineNames {
-  return { exchange: namespace, queue: `${namespace}.fanout` };
+  return { exchange: namespace, queue: `${namespace}.fanout`, previewQueue: `${namespace}.preview` };
 }
 
 /** `post.created` on the timeline exchange, consumed from the fan-out work queue. */
@@ -36,3 +38,30 @@ export function postCreatedContract(names: TimelineNames = timelineNames()) {
 
 export const PostCreated = postCreatedContract();
 export type PostCreatedContract = typeof PostCreated;
+
+/** `GET /posts/:id/preview` asks the worker (which holds the posts it fanned out) through request/reply. */
+export const PreviewRequestSchema = z.object({ postId: z.string().min(1).max(64) });
+export const PostPreviewSchema = z.object({
+  postId: z.string(),
+  author: z.string(),
+  /** The first 40 characters of the text. */
+  preview: z.string(),
+  /** Timelines the post was copied into. */
+  followers: z.number().int().nonnegative(),
+});
+
+export type PostPreview = z.infer<typeof PostPreviewSchema>;
+
+/** `post.preview` on the timeline exchange, answered from the preview queue; the reply is a `PostPreview`. */
+export function previewContract(names: TimelineNames = timelineNames()) {
+  return defineContract({
+    exchange: names.exchange,
+    routingKey: 'post.preview',
+    queue: names.previewQueue,
+    schema: PreviewRequestSchema,
+    reply: PostPreviewSchema,
+  });
+}
+
+export const PreviewRequest = previewContract();
+export type PreviewContract = typeof PreviewRequest;

@@ -15,6 +15,7 @@ import { parseDemoArgs, USAGE, type DemoOptions } from './args';
 import { startChild, stopChild, waitForMessage, type ChildMessage } from './children';
 import { timelineNames } from './contracts';
 import { driveLoad, newLoadCounts, samplePosts, type LoadCounts } from './load';
+import { askPreviews, type PreviewCounts } from './previews';
 import { QueueDepths, totalRetrying } from './queue-depths';
 import { finalTable, liveLine, summarize, type DemoSummary } from './summary';
 import { topologyFileFor } from './topology-file';
@@ -83,7 +84,10 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
     waitForMessage(worker, 'ready', 60_000),
     waitForMessage(service, 'listening', 60_000),
   ]);
-  say(`Service on http://localhost:${port} (POST /posts, GET /health); worker consuming ${names.queue}.`);
+  say(
+    `Service on http://localhost:${port} (POST /posts, GET /posts/:id/preview, GET /health); worker consuming ` +
+      `${names.queue} and answering previews from ${names.previewQueue}.`,
+  );
 
   const posts = samplePosts(randomBytes(4).toString('hex'), options.requests);
   say(
@@ -104,6 +108,7 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
     live.abort();
     await ticker;
   }
+  const previews = await previewSample(`http://127.0.0.1:${port}`, load, say);
   say('\nStopping the service and the worker (SIGTERM: each finishes what it holds, then exits)...');
   for (const [name, child] of [
     ['service', service],
@@ -125,7 +130,18 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
     worker: workerStats,
     depths: latest,
     queueNames: { work: layout.queue, deadLetter: layout.deadLetterQueue ?? `${layout.queue}.dlq` },
+    previews,
   });
+}
+
+/**
+ * Request/reply: asks the worker for the previews of 20 accepted posts and 2 unknown ones through the service's
+ * `GET /posts/:id/preview`. A dead-lettered post and an unknown id come back as a RemoteError (404).
+ */
+async function previewSample(baseUrl: string, load: LoadCounts, say: (line: string) => void): Promise<PreviewCounts> {
+  const ids = [...[...load.accepted].slice(0, 20), 'no-such-post-1', 'no-such-post-2'];
+  say(`\nAsking the worker for ${ids.length} previews (GET /posts/:id/preview, request/reply)...`);
+  return askPreviews(baseUrl, ids);
 }
 
 /**

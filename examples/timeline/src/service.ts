@@ -1,8 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { BackPressureError, ValidationError } from '@warren/publisher';
+import {
+  BackPressureError,
+  RemoteError,
+  ReplyChannelLostError,
+  RequestTimeoutError,
+  ValidationError,
+} from '@warren/publisher';
 import { describeError, WarrenError } from '@warren/core';
 import type { z } from 'zod';
-import { PostCreated, type Post, type PostCreatedContract } from './contracts';
+import {
+  PostCreated,
+  PreviewRequest,
+  type Post,
+  type PostCreatedContract,
+  type PostPreview,
+  type PreviewContract,
+} from './contracts';
 
 /**
  * The part of `@warren/publisher`'s `Publisher` the service uses: small enough to fake in a unit test.
@@ -13,6 +26,12 @@ export interface PublisherLike {
     payload: Post,
     options?: { messageId?: string; timeoutMs?: number },
   ): Promise<{ messageId: string }>;
+  /** Request/reply (`GET /posts/:id/preview`); without it that route answers 501. */
+  request?(
+    contract: PreviewContract,
+    payload: { postId: string },
+    options?: { timeoutMs?: number },
+  ): Promise<PostPreview>;
   readonly state: string;
   readonly bufferSize: { readonly messages: number; readonly bytes: number };
 }
@@ -21,6 +40,10 @@ export interface TimelineServiceOptions {
   readonly publisher: PublisherLike;
   /** @default PostCreated (the `timeline` namespace) */
   readonly contract?: PostCreatedContract;
+  /** @default PreviewRequest (the `timeline` namespace) */
+  readonly previewContract?: PreviewContract;
+  /** How long `GET /posts/:id/preview` waits for the worker's reply before it answers 504. @default 2000 */
+  readonly previewTimeoutMs?: number;
   /**
    * How long a request may wait for the broker's confirm (the publisher retries a full queue's nacks meanwhile)
    * before the service answers 503: a caller is better served by a quick 503 than by a hanging request.
@@ -45,6 +68,9 @@ interface Reply {
  *   message id; the post's id is the message id, so a client retry after a timeout is detectable downstream.
  * - Back pressure (a full queue, a full publisher buffer, a blocked connection) → 503 with `Retry-After`: the
  *   client slows down instead of the service buffering without bound.
+ * - `GET /posts/:id/preview` asks the worker through request/reply (`publisher.request`): 200 with its typed reply;
+ *   404 when the worker does not know the post (its `RemoteError`'s code `POST_NOT_FOUND`); 504 when no reply came
+ *   in time; 503 when the reply channel was lost or the broker pushes back.
  * - `GET /health` → the publisher's state; 200 while it can reach the broker, 503 otherwise.
  */
 export function createTimelineService(options: TimelineServiceOptions): Server {
@@ -62,6 +88,8 @@ export async function handleRequest(options: TimelineServiceOptions, request: In
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path === '/posts' && request.method === 'POST') return await createPost(options, request);
     if (path === '/health' && request.method === 'GET') return health(options.publisher);
+    const preview = /^\/posts\/([^/]+)\/preview$/.exec(path);
+    if (preview && request.method === 'GET') return await previewPost(options, decodeURIComponent(preview[1]!));
     const allow = ALLOWED_METHODS[path];
     if (allow !== undefined) {
       const message = `${path} answers ${allow}, not ${request.method}.`;
@@ -85,6 +113,35 @@ async function createPost(options: TimelineServiceOptions, request: IncomingMess
     timeoutMs: options.publishTimeoutMs ?? 500,
   });
   return { status: 202, body: { messageId } };
+}
+
+async function previewPost(options: TimelineServiceOptions, postId: string): Promise<Reply> {
+  const { publisher } = options;
+  if (!publisher.request) return { status: 501, body: { error: 'NOT_IMPLEMENTED', message: 'No request/reply.' } };
+  try {
+    const preview = await publisher.request(
+      options.previewContract ?? PreviewRequest,
+      { postId },
+      {
+        timeoutMs: options.previewTimeoutMs ?? 2_000,
+      },
+    );
+    return { status: 200, body: preview };
+  } catch (error) {
+    if (error instanceof RemoteError && error.remoteCode === 'POST_NOT_FOUND') {
+      return { status: 404, body: { error: error.remoteCode, message: `No post ${postId} in any timeline.` } };
+    }
+    if (error instanceof RequestTimeoutError)
+      return { status: 504, body: { error: error.code, message: describeError(error) } };
+    if (error instanceof ReplyChannelLostError) {
+      return {
+        status: 503,
+        headers: { 'retry-after': '1' },
+        body: { error: error.code, message: describeError(error) },
+      };
+    }
+    throw error;
+  }
 }
 
 function health(publisher: PublisherLike): Reply {

@@ -1,4 +1,5 @@
 import type { LoadCounts } from './load';
+import { NO_PREVIEWS, type PreviewCounts } from './previews';
 import { totalRetrying, type Depths } from './queue-depths';
 import type { WorkerStatsSnapshot } from './worker-stats';
 
@@ -34,6 +35,8 @@ export interface DemoSummary {
   readonly duplicates: number;
   /** `accepted === processed + deadLettered + stillQueued - duplicates`: no accepted post lost. */
   readonly balanced: boolean;
+  /** `GET /posts/:id/preview`, answered by the worker through request/reply. */
+  readonly previews: PreviewCounts;
 }
 
 export interface SummaryInput {
@@ -44,6 +47,7 @@ export interface SummaryInput {
   readonly worker: WorkerStatsSnapshot;
   readonly depths: Depths;
   readonly queueNames: { readonly work: string; readonly deadLetter: string };
+  readonly previews?: PreviewCounts;
 }
 
 export function summarize(input: SummaryInput): DemoSummary {
@@ -69,6 +73,7 @@ export function summarize(input: SummaryInput): DemoSummary {
     returning: depths.returning,
     duplicates: Math.max(0, counted - accepted),
     balanced: counted >= accepted,
+    previews: input.previews ?? NO_PREVIEWS,
   };
 }
 
@@ -102,6 +107,10 @@ export function finalTable(summary: DemoSummary): string {
     ['still queued', summary.stillQueued],
     ...Object.entries(summary.queues).map(([queue, n]): [string, number] => [`ready in ${queue}`, n]),
     ['waiting in a tier to re-enter the work queue (see README)', summary.returning],
+    ['previews asked (GET /posts/:id/preview, request/reply)', summary.previews.asked],
+    ['  answered by the worker (200)', summary.previews.ok],
+    ['  unknown to the worker: RemoteError POST_NOT_FOUND (404)', summary.previews.notFound],
+    ...Object.entries(summary.previews.failed).map(([status, n]): [string, number] => [`  failed: ${status}`, n]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const duplicates = summary.duplicates > 0 ? ` - ${summary.duplicates} duplicate(s) (same messageId)` : '';
@@ -114,10 +123,16 @@ export function finalTable(summary: DemoSummary): string {
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${String(value).padStart(6)}`),
     '',
     `  ${summary.balanced ? 'OK' : 'MISMATCH'}: ${check}`,
+    `  Request/reply: ${previewLine(summary.previews)}`,
   ].join('\n');
 }
 
 /** `timeline.fanout.retry.500ms` → `500ms`. */
 function tierLabel(queue: string): string {
   return queue.slice(queue.lastIndexOf('.') + 1);
+}
+
+function previewLine(p: PreviewCounts): string {
+  const failed = Object.values(p.failed).reduce((a, b) => a + b, 0);
+  return `${p.ok} of ${p.asked} previews answered by the worker, ${p.notFound} not found (RemoteError → 404), ${failed} failed`;
 }

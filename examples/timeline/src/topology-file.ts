@@ -21,9 +21,13 @@ export async function topologyFileFor(namespace: string): Promise<string> {
   const raw = parse(await readFile(TOPOLOGY_FILE, 'utf8')) as RawTopology;
   const from = timelineNames(DEFAULT_NAMESPACE);
   const to = timelineNames(namespace);
-  const queue = raw.queues[from.queue];
-  for (const binding of queue?.bindings ?? []) if (binding.exchange === from.exchange) binding.exchange = to.exchange;
-  const renamed = { exchanges: { [to.exchange]: raw.exchanges[from.exchange] }, queues: { [to.queue]: queue } };
+  const queues: RawTopology['queues'] = {};
+  for (const key of ['queue', 'previewQueue'] as const) {
+    const queue = raw.queues[from[key]];
+    for (const binding of queue?.bindings ?? []) if (binding.exchange === from.exchange) binding.exchange = to.exchange;
+    if (queue) queues[to[key]] = queue;
+  }
+  const renamed = { exchanges: { [to.exchange]: raw.exchanges[from.exchange] }, queues };
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'warren-demo-')), 'topology.yaml');
   await writeFile(file, stringify(renamed));
   return file;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConsumer, NonRetryableError, type Consumer } from '@warren/consumer';
 import { retryQueueName, type DesiredTopology } from '@warren/topology';
-import type { Post, PostCreatedContract } from './contracts';
+import type { Post, PostCreatedContract, PostPreview, PreviewContract } from './contracts';
 import { failsRetryably, fateOf, latencyOf } from './simulation';
 import { WorkerStats } from './worker-stats';
 
@@ -9,6 +9,8 @@ export interface TimelineWorkerOptions {
   readonly urls: string | readonly string[];
   readonly topology: DesiredTopology;
   readonly contract: PostCreatedContract;
+  /** Answers `GET /posts/:id/preview` (request/reply) for the posts this worker fanned out. @default none */
+  readonly previewContract?: PreviewContract;
   /** Posts worked on at once. @default 10 */
   readonly prefetch?: number;
   /** Mean simulated fan-out time per post. @default 40 */
@@ -35,18 +37,36 @@ export async function startTimelineWorker(options: TimelineWorkerOptions): Promi
     topology: options.topology,
   });
   const stats = new WorkerStats();
+  const fanoutQueue = options.contract.queue;
   consumer.on('retried', (event) => stats.retried(retryQueueName(event.queue, event.delayMs)));
-  consumer.on('deadLettered', (event) => stats.deadLettered(event.messageId ?? ''));
+  consumer.on('deadLettered', (e) => (e.queue === fanoutQueue ? stats.deadLettered(e.messageId ?? '') : undefined));
   const latencyMs = options.latencyMs ?? 40;
+  const previews = new Map<string, PostPreview>();
   await consumer.consume(
     options.contract,
     async (post: Post, ctx) => {
       await fanOut(post, ctx.attempt, latencyMs, ctx.signal);
       stats.processed(ctx.messageId ?? '');
+      remember(previews, post);
     },
     { prefetch: options.prefetch ?? 10 },
   );
+  if (options.previewContract) {
+    // The handler's return value is the reply (checked against the contract's reply schema before it is sent).
+    await consumer.consume(options.previewContract, ({ postId }) => {
+      const preview = previews.get(postId);
+      if (preview) return preview;
+      throw new NonRetryableError(`post ${postId} is in no timeline`, { remoteCode: 'POST_NOT_FOUND' });
+    });
+  }
   return { consumer, stats };
+}
+
+/** The worker keeps the previews of the last posts it fanned out (a real one would read its timeline store). */
+function remember(previews: Map<string, PostPreview>, post: Post): void {
+  const { postId, author, text, followers } = post;
+  previews.set(postId, { postId, author, preview: text.slice(0, 40), followers: followers?.length ?? 0 });
+  if (previews.size > 10_000) previews.delete(previews.keys().next().value!);
 }
 
 async function fanOut(post: Post, attempt: number, latencyMs: number, signal: AbortSignal): Promise<void> {

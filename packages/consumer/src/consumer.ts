@@ -8,6 +8,7 @@ import {
   redactUrl,
   type MessageContract,
   type ParsedPayloadOf,
+  type ReplyInputOf,
   type WarrenError,
 } from '@warren/core';
 import { workQueueLayout, type DesiredTopology, type WorkQueueLayout } from '@warren/topology';
@@ -81,7 +82,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
    */
   consume<C extends MessageContract, Transaction = undefined>(
     contract: C,
-    handler: Handler<ParsedPayloadOf<C>, Transaction>,
+    handler: Handler<ParsedPayloadOf<C>, Transaction, ReplyInputOf<C>>,
     options?: ConsumeOptions<ParsedPayloadOf<C>, Transaction>,
   ): Promise<void>;
   consume<Transaction = undefined>(
@@ -110,7 +111,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       throw this.fatal ?? new ConsumerError('CONSUMER_CLOSED', 'consume() was called after close().');
     }
     const layout = this.layoutOf(target);
-    const { prefetch, handlerTimeoutMs, idempotency } = resolveConsumeOptions(options);
+    const { prefetch, handlerTimeoutMs, idempotency, replyErrorStack } = resolveConsumeOptions(options);
     const subscription = new Subscription({
       layout,
       schema: typeof target === 'string' ? undefined : (target.schema as z.ZodType),
@@ -121,6 +122,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       openChannel: () => this.manager.connection?.createConfirmChannel() as Promise<ChannelLike> | undefined,
       events: this,
       stats: this.recorder,
+      reply: { schema: typeof target === 'string' ? undefined : target.reply, stack: replyErrorStack },
     });
     this.subscriptions.push(subscription);
     void subscription.open();

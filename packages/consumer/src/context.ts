@@ -45,6 +45,8 @@ export class Delivery<Channel = unknown> implements MessageContext<unknown> {
   /** The handler's promise has settled (a timed-out handler may still run after its delivery was retried). */
   handlerDone = false;
   timer: NodeJS.Timeout | undefined;
+  /** Set by the idempotency gate when the key was already done: the handler did not run. */
+  duplicate = false;
   /** Set by the idempotency gate once the key is claimed. */
   transaction: unknown = undefined;
   private controller: AbortController | undefined;

@@ -7,8 +7,11 @@ import { WarrenError } from '@warren/core';
  * if (!order) throw new NonRetryableError(`order ${payload.orderId} does not exist`);
  */
 export class NonRetryableError extends WarrenError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
+  /** The code a request's caller gets in its `RemoteError` (`remoteCode`); `NON_RETRYABLE` when not given. */
+  readonly remoteCode: string | undefined;
+  constructor(message: string, options: { cause?: unknown; remoteCode?: string } = {}) {
     super('NON_RETRYABLE', message, options);
+    this.remoteCode = options.remoteCode;
   }
 }
 

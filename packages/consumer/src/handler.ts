@@ -5,12 +5,13 @@ import type { Failure } from './handoff';
 
 /**
  * A message handler: returning (or resolving) acks; throwing retries; `NonRetryableError` dead-letters.
- * `Transaction` is the type of `context.transaction` (see `MessageContext`).
+ * `Transaction` is the type of `context.transaction` (see `MessageContext`); `Result` is what it returns, sent as the
+ * reply when the message is a request (the contract's `reply` schema's input type).
  */
-export type Handler<Payload, Transaction = undefined> = (
+export type Handler<Payload, Transaction = undefined, Result = unknown> = (
   payload: Payload,
   context: MessageContext<Transaction>,
-) => unknown;
+) => Result | PromiseLike<Result>;
 
 /** @internal An async handler's result; anything else counts as a synchronous return. */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -20,7 +21,17 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 /** @internal What a handler threw or rejected with: a `NonRetryableError` goes to the dead-letter queue at once. */
 export function failureOf(error: unknown): Failure {
   const message = describeError(error);
-  return error instanceof NonRetryableError ? { error: message, reason: 'non-retryable' } : { error: message };
+  const reply = replyFieldsOf(error);
+  return error instanceof NonRetryableError
+    ? { error: message, reason: 'non-retryable', ...reply }
+    : { error: message, ...reply };
+}
+
+/** What an error reply tells the caller: the error's `remoteCode` or string `code`, and its stack. */
+function replyFieldsOf(error: unknown): { code?: string; stack?: string } {
+  const e = error as { code?: unknown; remoteCode?: unknown; stack?: unknown } | undefined;
+  const code = typeof e?.remoteCode === 'string' ? e.remoteCode : typeof e?.code === 'string' ? e.code : undefined;
+  return { code, stack: typeof e?.stack === 'string' ? e.stack : undefined };
 }
 
 /** @internal The reason a handler's signal is aborted with. */

@@ -24,6 +24,9 @@ export interface Failure {
   readonly reason?: DeadLetterReason;
   /** Not a failure of the message (its idempotency key is busy): back to its queue after `retryDelayMs`. */
   readonly requeue?: boolean;
+  /** For a request's error reply: the handler error's code (a string `code`), and its stack. */
+  readonly code?: string;
+  readonly stack?: string;
 }
 
 /**

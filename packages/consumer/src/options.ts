@@ -40,6 +40,12 @@ export interface ConsumeOptions<Payload = unknown, Transaction = undefined> {
    * @default none (every delivery runs the handler)
    */
   readonly idempotency?: IdempotencyOptions<Payload, Transaction>;
+  /**
+   * Request/reply: send the handler error's stack to the caller (`RemoteError.remoteStack`) when a request fails for
+   * good. Off by default: a stack tells a caller about the worker's code.
+   * @default false
+   */
+  readonly replyErrorStack?: boolean;
 }
 
 /** Options of `close()`. */
@@ -68,6 +74,7 @@ export interface ResolvedConsumeOptions {
   readonly prefetch: number;
   readonly handlerTimeoutMs: number | undefined;
   readonly idempotency: ResolvedIdempotency | undefined;
+  readonly replyErrorStack: boolean;
 }
 
 /** @internal Throws `INVALID_OPTION` naming the option. */
@@ -90,6 +97,7 @@ export function resolveConsumeOptions(options: ConsumeOptions<never, unknown>): 
     prefetch: positiveInteger('prefetch', options.prefetch ?? 10, 65_535),
     handlerTimeoutMs: timeout,
     idempotency: idempotency === undefined ? undefined : resolveIdempotency(idempotency, timeout),
+    replyErrorStack: options.replyErrorStack === true,
   };
 }
 

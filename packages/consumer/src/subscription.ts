@@ -12,6 +12,7 @@ import type { ConsumerEvents } from './events';
 import { aborted, failureOf, isThenable, type Handler } from './handler';
 import { planFailure, type Failure, type HandOff } from './handoff';
 import { RequeueLater } from './idempotency/gate';
+import { sendFailure, sendResult, type ReplyOptions } from './reply';
 import type { StatsRecorder } from './stats';
 
 /** @internal Everything a subscription needs, normalised by the consumer. */
@@ -28,6 +29,8 @@ export interface SubscriptionOptions {
   readonly openChannel: () => Promise<ChannelLike> | undefined;
   readonly events: EventEmitter<ConsumerEvents>;
   readonly stats: StatsRecorder;
+  /** How requests (deliveries with `replyTo`) are answered. @default no reply schema, no stacks */
+  readonly reply?: ReplyOptions;
 }
 
 /**
@@ -221,7 +224,7 @@ export class Subscription {
         (value: unknown) => this.handlerFinished(delivery, value, false),
         (error: unknown) => this.handlerFinished(delivery, error, true),
       );
-    } else this.handlerFinished(delivery, undefined, false);
+    } else this.handlerFinished(delivery, result, false); // a synchronous result (a request's reply)
   }
 
   /** `outcome` is the error (failed), or the result: a `RequeueLater` from the idempotency gate puts it back. */
@@ -232,7 +235,11 @@ export class Subscription {
     if (!delivery.settled) {
       if (failed) this.fail(delivery, failureOf(outcome));
       else if (outcome instanceof RequeueLater) this.fail(delivery, { error: outcome.why, requeue: true });
-      else this.ack(delivery);
+      else {
+        const invalidReply = sendResult(delivery, outcome, this.options.reply); // a request's reply, before its ack
+        if (invalidReply) this.fail(delivery, invalidReply);
+        else this.ack(delivery);
+      }
     }
     this.release(delivery);
   }
@@ -241,7 +248,7 @@ export class Subscription {
     if (delivery.settled) return;
     const ms = this.options.handlerTimeoutMs;
     delivery.abort(aborted('HANDLER_TIMEOUT', `the handler did not finish within ${ms} ms`));
-    this.fail(delivery, { error: `Handler timed out after ${ms} ms` });
+    this.fail(delivery, { error: `Handler timed out after ${ms} ms`, code: 'HANDLER_TIMEOUT' });
   };
 
   /** Queues the ack: the acks of one event-loop turn go out together (see `AckBatcher`). */
@@ -284,6 +291,8 @@ export class Subscription {
       plan.kind === 'retry' ? `retry tier '${plan.routingKey}'` : `dead-letter exchange '${plan.exchange}'`;
     if (error) return this.requeueLater(delivery, `the broker did not confirm the hand-off to ${target}`);
     if (returned) return this.requeueLater(delivery, `the ${target} has no queue bound (declare the topology)`);
+    if (plan.kind === 'dead-letter')
+      sendFailure(delivery, failure, plan.reason ?? 'retries-exhausted', this.options.reply);
     if (ackOnce(delivery, false)) recordHandOff(this.options, delivery, plan, failure);
     this.finish(delivery);
   }

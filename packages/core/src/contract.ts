@@ -10,18 +10,37 @@ import type { z } from 'zod';
  *   schema: z.object({ postId: z.string(), author: z.string() }),
  * });
  */
-export interface MessageContract<Schema extends z.ZodType = z.ZodType> {
+export interface MessageContract<
+  Schema extends z.ZodType = z.ZodType,
+  Reply extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   readonly exchange: string;
   readonly routingKey: string;
   readonly schema: Schema;
   /** The work queue that consumes this message, when a consumer subscribes by contract. */
   readonly queue?: string;
+  /**
+   * Request/reply (`publisher.request()`): the schema of the worker's reply. The worker validates its handler's
+   * return value against it before sending; the caller validates what arrives. Without it the reply is untyped.
+   * @default none
+   */
+  readonly reply?: Reply;
 }
 
 export type PayloadOf<C extends MessageContract> = z.input<C['schema']>;
 export type ParsedPayloadOf<C extends MessageContract> = z.output<C['schema']>;
+/** What `publisher.request()` resolves with: the contract's `reply` schema's output (`unknown` without one). */
+export type ReplyOf<C extends MessageContract> = [NonNullable<C['reply']>] extends [never]
+  ? unknown
+  : z.output<NonNullable<C['reply']>>;
+/** What a handler of the contract returns for a request: the `reply` schema's input (`unknown` without one). */
+export type ReplyInputOf<C extends MessageContract> = [NonNullable<C['reply']>] extends [never]
+  ? unknown
+  : z.input<NonNullable<C['reply']>>;
 
-export function defineContract<Schema extends z.ZodType>(contract: MessageContract<Schema>): MessageContract<Schema> {
+export function defineContract<Schema extends z.ZodType, Reply extends z.ZodType | undefined = undefined>(
+  contract: MessageContract<Schema, Reply>,
+): MessageContract<Schema, Reply> {
   return Object.freeze({ ...contract });
 }
 

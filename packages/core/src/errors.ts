@@ -21,6 +21,11 @@ export const WARREN_CODES = [
   'HEADERS_TOO_LARGE',
   'EXCHANGE_NOT_FOUND',
   'PUBLISHER_CLOSED',
+  // Request/reply (@warren/publisher)
+  'REQUEST_TIMEOUT',
+  'REMOTE_ERROR',
+  'REPLY_CHANNEL_LOST',
+  'INVALID_REPLY',
   // Consuming (@warren/consumer)
   'NON_RETRYABLE',
   'INVALID_TARGET',

@@ -6,6 +6,9 @@ export { connectOnce } from './connect-once';
 export { redactUrl, redactText, splitUrls, managementUrlFor, vhostOf, withVhost } from './url';
 export { defineContract, checkPayload } from './contract';
 export type { MessageContract, PayloadOf, ParsedPayloadOf, ValidationIssue, PayloadCheck } from './contract';
+export type { ReplyOf, ReplyInputOf } from './contract';
+export { REPLY } from './reply';
+export type { RemoteFailure } from './reply';
 export {
   HEADERS,
   attemptOf,

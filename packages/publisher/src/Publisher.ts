@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Message } from 'amqplib';
 import {
-  checkPayload,
   describeError,
   type ConnectedEvent,
   type ConnectionConfigError,
   type DisconnectedEvent,
   type MessageContract,
   type PayloadOf,
+  type ReplyOf,
   type WarrenError,
 } from '@warren/core';
 import { fullJitter } from './backoff';
@@ -16,12 +16,14 @@ import { ChannelSlot, type ConfirmChannelLike, type Connect } from './ChannelSlo
 import { ConfirmWindow } from './ConfirmWindow';
 import { DeadlineTimer } from './DeadlineTimer';
 import { BINARY_TYPE, encodeJson, JSON_TYPE, toProperties, unencodable } from './encoding';
-import { PublisherClosedError, ValidationError } from './errors';
+import { PublisherClosedError } from './errors';
 import { blocked, bufferFull, refusal, refused, timedOut, unroutable } from './failures';
 import { newMessageId } from './messageId';
 import type { PublishOptions, RawPublishOptions, ResolvedOptions } from './options';
 import { Outbound, type PublishResult } from './Outbound';
 import { OutboundBuffer } from './OutboundBuffer';
+import { Requester, type LateReplyEvent, type RequestOptions } from './Requester';
+import { badPayload } from './validatePayload';
 
 export type PublisherState = 'connecting' | 'connected' | 'disconnected' | 'blocked' | 'closed' | 'failed';
 
@@ -43,6 +45,8 @@ export interface PublisherEvents {
   returned: [ReturnedMessage];
   /** The connection cannot succeed (wrong credentials, missing vhost); every publish fails with this error. */
   failed: [WarrenError];
+  /** A reply came after its request timed out, was aborted or failed: dropped, and counted in `total`. */
+  lateReply: [LateReplyEvent];
 }
 
 /**
@@ -94,8 +98,10 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   constructor(
     private readonly options: ResolvedOptions,
     connect: Connect,
+    private readonly requests = new Requester(options, connect),
   ) {
     super();
+    this.requests.onLateReply = (event) => this.emit('lateReply', event);
     this.buffer = new OutboundBuffer(options);
     // The helpers call back through these hooks, made once here (none per message).
     this.deadlines = new DeadlineTimer(this.buffer, {
@@ -132,13 +138,12 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     payload: PayloadOf<C>,
     options?: PublishOptions,
   ): Promise<PublishResult> {
-    const checked = checkPayload(contract.schema, payload);
-    if (!checked.ok) {
-      const where = `${contract.exchange || '(default exchange)'} / ${contract.routingKey}`;
-      const message = `Payload for ${where} does not match its contract: ${checked.summary}`;
-      return Promise.reject(new ValidationError(message, checked.issues));
-    }
-    return this.publishRaw(contract.exchange, contract.routingKey, payload, options);
+    return badPayload(contract, payload) ?? this.publishRaw(contract.exchange, contract.routingKey, payload, options);
+  }
+
+  /** Sends a request and resolves with the worker's reply: see `Requester` and the README's "Request/reply". */
+  request<C extends MessageContract>(contract: C, payload: PayloadOf<C>, opts?: RequestOptions): Promise<ReplyOf<C>> {
+    return this.requests.request(contract, payload, opts);
   }
 
   /**
@@ -370,7 +375,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   }
 
   private async shutdown(timeoutMs: number): Promise<void> {
-    if (!this.buffer.idle) await this.buffer.whenIdle(timeoutMs);
+    await Promise.all([this.buffer.idle || this.buffer.whenIdle(timeoutMs), this.requests.close(timeoutMs)]);
     this.failAll(new PublisherClosedError('PUBLISHER_CLOSED', 'The publisher closed before the broker confirmed.'));
     if (this.currentState !== 'failed') this.currentState = 'closed';
     this.deadlines.stop();

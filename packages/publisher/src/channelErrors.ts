@@ -7,7 +7,9 @@ import type { Outbound } from './Outbound';
  * it (they fail with a typed error; every other unconfirmed message is re-sent on a new channel). Undefined when
  * the close says nothing about a message (connection lost, 320 forced close, ...).
  */
-export function culpritOf(error: unknown): ((message: Outbound) => WarrenError | undefined) | undefined {
+export function culpritOf(
+  error: unknown,
+): ((message: Pick<Outbound, 'exchange' | 'body'>) => WarrenError | undefined) | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
   const text = describeError(error);
   const exchange = /no exchange '(.*)' in vhost/.exec(text)?.[1];

@@ -102,7 +102,7 @@ export function bufferFull(
 }
 
 /** @internal A `basic.return` named the message before its ack: no binding matched, the broker dropped it. */
-export function unroutable(message: Outbound, returned: ReturnInfo): UnroutableError {
+export function unroutable(message: Pick<Outbound, 'exchange' | 'routingKey'>, returned: ReturnInfo): UnroutableError {
   const { replyCode, replyText } = returned;
   const where = `exchange '${message.exchange}' with routing key '${message.routingKey}'`;
   return new UnroutableError(

@@ -3,6 +3,8 @@ export { Publisher } from './Publisher';
 export type { PublisherState, PublisherEvents, ReturnedMessage } from './Publisher';
 export type { PublisherOptions, PublishOptions, RawPublishOptions } from './options';
 export type { PublishResult } from './Outbound';
+export type { RequestOptions, LateReplyEvent } from './Requester';
+export { RequestTimeoutError, RemoteError, ReplyChannelLostError, InvalidReplyError } from './requestErrors';
 export {
   ValidationError,
   UnroutableError,

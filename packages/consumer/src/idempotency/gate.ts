@@ -54,12 +54,14 @@ export function idempotentHandler(
     if (claim === 'busy') return new RequeueLater(`key '${key}' is being handled by another worker`);
     if (claim === 'done') {
       stats.duplicates++;
+      delivery.duplicate = true;
       events.emit('duplicate', { queue, messageId: delivery.messageId, key });
       return undefined;
     }
     delivery.transaction = claim.session;
+    let result: unknown;
     try {
-      await handler(payload, delivery);
+      result = await handler(payload, delivery);
     } catch (error) {
       await store.release(claim).catch((cause: unknown) => {
         const why = `the idempotency store failed to release key '${key}' (it frees itself after ${leaseMs} ms)`;
@@ -78,7 +80,7 @@ export function idempotentHandler(
         },
       );
     }
-    return undefined;
+    return result; // a request's reply
   };
 }
 
