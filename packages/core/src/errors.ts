@@ -21,6 +21,7 @@ export const WARREN_CODES = [
   'HEADERS_TOO_LARGE',
   'EXCHANGE_NOT_FOUND',
   'PUBLISHER_CLOSED',
+  'INVALID_DELAY',
   // Consuming (@warren/consumer)
   'NON_RETRYABLE',
   'INVALID_TARGET',

@@ -19,6 +19,7 @@ import { BINARY_TYPE, encodeJson, JSON_TYPE, toProperties, unencodable } from '.
 import { PublisherClosedError, ValidationError } from './errors';
 import { blocked, bufferFull, refusal, refused, timedOut, unroutable } from './failures';
 import { newMessageId } from './messageId';
+import { scheduleDestination, type Destination } from './schedule';
 import type { PublishOptions, RawPublishOptions, ResolvedOptions } from './options';
 import { Outbound, type PublishResult } from './Outbound';
 import { OutboundBuffer } from './OutboundBuffer';
@@ -175,6 +176,13 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     const error = refusal(body.length, this.options, this.fatal, this.closing !== undefined);
     if (error) return Promise.reject(error);
     const now = Date.now();
+    let destination: Destination;
+    try {
+      destination = scheduleDestination(exchange, routingKey, options, now);
+    } catch (scheduleError) {
+      return Promise.reject(scheduleError);
+    }
+    ({ exchange, routingKey, options } = destination);
     const messageId = options?.messageId ?? newMessageId();
     const properties = toProperties(options, contentType, messageId, now, this.options.mandatory);
     const deadline = now + (options?.timeoutMs ?? this.options.timeoutMs);
