@@ -16,12 +16,14 @@ export type Post = z.infer<typeof PostSchema>;
 export interface TimelineNames {
   readonly exchange: string;
   readonly queue: string;
+  /** The queue scheduled reminders arrive in. */
+  readonly reminders: string;
 }
 
 export const DEFAULT_NAMESPACE = 'timeline';
 
 export function timelineNames(namespace = DEFAULT_NAMESPACE): TimelineNames {
-  return { exchange: namespace, queue: `${namespace}.fanout` };
+  return { exchange: namespace, queue: `${namespace}.fanout`, reminders: `${namespace}.reminders` };
 }
 
 /** `post.created` on the timeline exchange, consumed from the fan-out work queue. */
@@ -36,3 +38,24 @@ export function postCreatedContract(names: TimelineNames = timelineNames()) {
 
 export const PostCreated = postCreatedContract();
 export type PostCreatedContract = typeof PostCreated;
+
+/** A reminder about a post, due at `dueAt` (ISO-8601): `POST /reminders` schedules it with `delay`. */
+export const ReminderSchema = z.object({
+  postId: z.string().min(1).max(64),
+  author: z.string().min(1).max(64),
+  dueAt: z.iso.datetime(),
+});
+
+export type Reminder = z.infer<typeof ReminderSchema>;
+
+/** `reminder.due` on the timeline exchange (scheduled: it travels through the delay ladder first). */
+export function reminderDueContract(names: TimelineNames = timelineNames()) {
+  return defineContract({
+    exchange: names.exchange,
+    routingKey: 'reminder.due',
+    queue: names.reminders,
+    schema: ReminderSchema,
+  });
+}
+
+export type ReminderDueContract = ReturnType<typeof reminderDueContract>;

@@ -2,16 +2,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { BackPressureError, ValidationError } from '@warren/publisher';
 import { describeError, WarrenError } from '@warren/core';
 import type { z } from 'zod';
-import { PostCreated, type Post, type PostCreatedContract } from './contracts';
+import { PostCreated, type Post, type PostCreatedContract, type Reminder, type ReminderDueContract } from './contracts';
+import { scheduleReminder } from './reminder-route';
 
 /**
  * The part of `@warren/publisher`'s `Publisher` the service uses: small enough to fake in a unit test.
  */
 export interface PublisherLike {
   publish(
-    contract: PostCreatedContract,
-    payload: Post,
-    options?: { messageId?: string; timeoutMs?: number },
+    contract: PostCreatedContract | ReminderDueContract,
+    payload: Post | Reminder,
+    options?: { messageId?: string; timeoutMs?: number; delay?: string | number },
   ): Promise<{ messageId: string }>;
   readonly state: string;
   readonly bufferSize: { readonly messages: number; readonly bytes: number };
@@ -21,6 +22,8 @@ export interface TimelineServiceOptions {
   readonly publisher: PublisherLike;
   /** @default PostCreated (the `timeline` namespace) */
   readonly contract?: PostCreatedContract;
+  /** `POST /reminders` publishes it with a delay; without it, that route answers 404. @default none */
+  readonly reminderContract?: ReminderDueContract;
   /**
    * How long a request may wait for the broker's confirm (the publisher retries a full queue's nacks meanwhile)
    * before the service answers 503: a caller is better served by a quick 503 than by a hanging request.
@@ -33,7 +36,7 @@ export interface TimelineServiceOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-interface Reply {
+export interface Reply {
   readonly status: number;
   readonly body: unknown;
   readonly headers?: Readonly<Record<string, string>>;
@@ -45,6 +48,7 @@ interface Reply {
  *   message id; the post's id is the message id, so a client retry after a timeout is detectable downstream.
  * - Back pressure (a full queue, a full publisher buffer, a blocked connection) → 503 with `Retry-After`: the
  *   client slows down instead of the service buffering without bound.
+ * - `POST /reminders` `{ postId, author, inSeconds }` schedules a `reminder.due` for later (publish with `delay`).
  * - `GET /health` → the publisher's state; 200 while it can reach the broker, 503 otherwise.
  */
 export function createTimelineService(options: TimelineServiceOptions): Server {
@@ -54,7 +58,7 @@ export function createTimelineService(options: TimelineServiceOptions): Server {
 }
 
 /** The routes and their methods: another method on a known path is 405 with `Allow`, not 404. */
-const ALLOWED_METHODS: Readonly<Record<string, string>> = { '/posts': 'POST', '/health': 'GET' };
+const ALLOWED_METHODS: Readonly<Record<string, string>> = { '/posts': 'POST', '/reminders': 'POST', '/health': 'GET' };
 
 /** Routes one request to its reply; never rejects. */
 export async function handleRequest(options: TimelineServiceOptions, request: IncomingMessage): Promise<Reply> {
@@ -62,6 +66,8 @@ export async function handleRequest(options: TimelineServiceOptions, request: In
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path === '/posts' && request.method === 'POST') return await createPost(options, request);
     if (path === '/health' && request.method === 'GET') return health(options.publisher);
+    if (path === '/reminders' && request.method === 'POST' && options.reminderContract)
+      return await scheduleReminder(options.publisher, options.reminderContract, await readJson(request, 4_096));
     const allow = ALLOWED_METHODS[path];
     if (allow !== undefined) {
       const message = `${path} answers ${allow}, not ${request.method}.`;
@@ -132,9 +138,9 @@ function issueOf(issue: { readonly path: readonly PropertyKey[]; readonly messag
   return { path: issue.path.map(String).join('.'), message: issue.message };
 }
 
-type JsonBody = { ok: true; value: unknown } | { ok: false; reply: Reply };
+export type JsonBody = { ok: true; value: unknown } | { ok: false; reply: Reply };
 
-async function readJson(request: IncomingMessage, maxBytes: number): Promise<JsonBody> {
+export async function readJson(request: IncomingMessage, maxBytes: number): Promise<JsonBody> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {

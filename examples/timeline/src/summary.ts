@@ -32,6 +32,8 @@ export interface DemoSummary {
    * may re-send a retry the work queue had in fact taken.
    */
   readonly duplicates: number;
+  /** The scheduled reminder: its delay, and how late it arrived after its due time (null: not delivered). */
+  readonly reminder: { readonly inSeconds: number; readonly lateMs: number | null };
   /** `accepted === processed + deadLettered + stillQueued - duplicates`: no accepted post lost. */
   readonly balanced: boolean;
 }
@@ -44,6 +46,8 @@ export interface SummaryInput {
   readonly worker: WorkerStatsSnapshot;
   readonly depths: Depths;
   readonly queueNames: { readonly work: string; readonly deadLetter: string };
+  /** The delay of the reminder the demo scheduled. @default 0 (none) */
+  readonly reminderSeconds?: number;
 }
 
 export function summarize(input: SummaryInput): DemoSummary {
@@ -67,6 +71,7 @@ export function summarize(input: SummaryInput): DemoSummary {
     stillQueued,
     queues: { [input.queueNames.work]: depths.work, ...depths.retry, [input.queueNames.deadLetter]: depths.deadLetter },
     returning: depths.returning,
+    reminder: { inSeconds: input.reminderSeconds ?? 0, lateMs: worker.reminders[0] ?? null },
     duplicates: Math.max(0, counted - accepted),
     balanced: counted >= accepted,
   };
@@ -102,6 +107,7 @@ export function finalTable(summary: DemoSummary): string {
     ['still queued', summary.stillQueued],
     ...Object.entries(summary.queues).map(([queue, n]): [string, number] => [`ready in ${queue}`, n]),
     ['waiting in a tier to re-enter the work queue (see README)', summary.returning],
+    [`reminder scheduled for +${summary.reminder.inSeconds} s, ms after due`, summary.reminder.lateMs ?? 'never'],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const duplicates = summary.duplicates > 0 ? ` - ${summary.duplicates} duplicate(s) (same messageId)` : '';
@@ -114,10 +120,18 @@ export function finalTable(summary: DemoSummary): string {
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${String(value).padStart(6)}`),
     '',
     `  ${summary.balanced ? 'OK' : 'MISMATCH'}: ${check}`,
+    `  ${reminderLine(summary.reminder)}`,
   ].join('\n');
 }
 
 /** `timeline.fanout.retry.500ms` → `500ms`. */
 function tierLabel(queue: string): string {
   return queue.slice(queue.lastIndexOf('.') + 1);
+}
+
+/** The scheduled reminder, in one line: on time means no earlier than due and within a second and a half. */
+function reminderLine({ inSeconds, lateMs }: DemoSummary['reminder']): string {
+  if (lateMs === null) return `reminder (delay ${inSeconds} s): not delivered yet`;
+  const verdict = lateMs >= 0 && lateMs <= 1_500 ? 'on time' : lateMs < 0 ? 'EARLY' : 'LATE';
+  return `reminder (delay ${inSeconds} s) delivered ${(lateMs / 1000).toFixed(3)} s after its due time: ${verdict}`;
 }

@@ -22,8 +22,13 @@ export async function topologyFileFor(namespace: string): Promise<string> {
   const from = timelineNames(DEFAULT_NAMESPACE);
   const to = timelineNames(namespace);
   const queue = raw.queues[from.queue];
-  for (const binding of queue?.bindings ?? []) if (binding.exchange === from.exchange) binding.exchange = to.exchange;
-  const renamed = { exchanges: { [to.exchange]: raw.exchanges[from.exchange] }, queues: { [to.queue]: queue } };
+  const reminders = raw.queues[from.reminders];
+  for (const binding of [...(queue?.bindings ?? []), ...(reminders?.bindings ?? [])])
+    if (binding.exchange === from.exchange) binding.exchange = to.exchange;
+  const renamed = {
+    exchanges: { [to.exchange]: raw.exchanges[from.exchange] },
+    queues: { [to.queue]: queue, [to.reminders]: reminders },
+  };
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'warren-demo-')), 'topology.yaml');
   await writeFile(file, stringify(renamed));
   return file;

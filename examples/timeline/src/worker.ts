@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConsumer, NonRetryableError, type Consumer } from '@warren/consumer';
 import { retryQueueName, type DesiredTopology } from '@warren/topology';
-import type { Post, PostCreatedContract } from './contracts';
+import type { Post, PostCreatedContract, ReminderDueContract } from './contracts';
 import { failsRetryably, fateOf, latencyOf } from './simulation';
 import { WorkerStats } from './worker-stats';
 
@@ -9,6 +9,8 @@ export interface TimelineWorkerOptions {
   readonly urls: string | readonly string[];
   readonly topology: DesiredTopology;
   readonly contract: PostCreatedContract;
+  /** Scheduled reminders to consume (their lateness goes into the stats). @default none */
+  readonly reminderContract?: ReminderDueContract;
   /** Posts worked on at once. @default 10 */
   readonly prefetch?: number;
   /** Mean simulated fan-out time per post. @default 40 */
@@ -46,6 +48,10 @@ export async function startTimelineWorker(options: TimelineWorkerOptions): Promi
     },
     { prefetch: options.prefetch ?? 10 },
   );
+  if (options.reminderContract)
+    await consumer.consume(options.reminderContract, (reminder) => {
+      stats.reminded(Date.now() - Date.parse(reminder.dueAt));
+    });
   return { consumer, stats };
 }
 
