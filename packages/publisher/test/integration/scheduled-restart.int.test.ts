@@ -37,8 +37,7 @@ describe('scheduled delivery across a broker restart (private broker)', () => {
     const publisher = openPublisher(broker as never, stray, { reconnectSeconds: 1 });
     const due = Date.now() + 10_000;
     await publisher.publishRaw(exchange, 'reminder.restart', { restart: true }, { delay: '10s', messageId: 'r-10' });
-    await privateBroker.rabbitmqctl(['stop_app']);
-    await privateBroker.rabbitmqctl(['start_app']);
+    await privateBroker.restart(); // the whole node (or container) stops and starts again on its data
     await waitFor('the broker to accept connections again', 60_000, () =>
       connect(broker.amqpUrl).then((connection) => connection.close().then(() => true)),
     );
