@@ -13,9 +13,24 @@ export interface Destination {
  * its exchange and key become the ladder's, and the original ones travel in `x-warren-original-exchange` and
  * `x-warren-original-routing-key`, which the consumer reports as the message's exchange and routing key. A message
  * due now (delay 0, or a `notBefore` in the past) goes straight to its exchange.
- * @throws InvalidDelayError (`INVALID_DELAY`) for a bad delay, both options, `expiration`, or a delay past the maximum.
+ * An `InvalidDelayError` (`INVALID_DELAY`), returned, for a bad delay, both options, `expiration`, or a delay past
+ * the maximum.
  */
 export function scheduleDestination(
+  exchange: string,
+  routingKey: string,
+  options: RawPublishOptions | undefined,
+  now: number,
+): Destination | InvalidDelayError {
+  try {
+    return destinationOf(exchange, routingKey, options, now);
+  } catch (error) {
+    if (error instanceof InvalidDelayError) return error;
+    throw error;
+  }
+}
+
+function destinationOf(
   exchange: string,
   routingKey: string,
   options: RawPublishOptions | undefined,
