@@ -18,12 +18,19 @@ export interface TimelineNames {
   readonly queue: string;
   /** The queue the worker answers `post.preview` requests from. */
   readonly previewQueue: string;
+  /** The queue scheduled reminders arrive in. */
+  readonly reminders: string;
 }
 
 export const DEFAULT_NAMESPACE = 'timeline';
 
 export function timelineNames(namespace = DEFAULT_NAMESPACE): TimelineNames {
-  return { exchange: namespace, queue: `${namespace}.fanout`, previewQueue: `${namespace}.preview` };
+  return {
+    exchange: namespace,
+    queue: `${namespace}.fanout`,
+    previewQueue: `${namespace}.preview`,
+    reminders: `${namespace}.reminders`,
+  };
 }
 
 /** `post.created` on the timeline exchange, consumed from the fan-out work queue. */
@@ -65,3 +72,23 @@ export function previewContract(names: TimelineNames = timelineNames()) {
 
 export const PreviewRequest = previewContract();
 export type PreviewContract = typeof PreviewRequest;
+/** A reminder about a post, due at `dueAt` (ISO-8601): `POST /reminders` schedules it with `delay`. */
+export const ReminderSchema = z.object({
+  postId: z.string().min(1).max(64),
+  author: z.string().min(1).max(64),
+  dueAt: z.iso.datetime(),
+});
+
+export type Reminder = z.infer<typeof ReminderSchema>;
+
+/** `reminder.due` on the timeline exchange (scheduled: it travels through the delay ladder first). */
+export function reminderDueContract(names: TimelineNames = timelineNames()) {
+  return defineContract({
+    exchange: names.exchange,
+    routingKey: 'reminder.due',
+    queue: names.reminders,
+    schema: ReminderSchema,
+  });
+}
+
+export type ReminderDueContract = ReturnType<typeof reminderDueContract>;

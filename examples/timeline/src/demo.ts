@@ -20,9 +20,10 @@ import { QueueDepths, totalRetrying } from './queue-depths';
 import { finalTable, liveLine, summarize, type DemoSummary } from './summary';
 import { topologyFileFor } from './topology-file';
 import { runWarren } from './warren-cli';
+import { DEMO_REMINDER_SECONDS, scheduleDemoReminder } from './demo-reminder';
 import type { WorkerStatsSnapshot } from './worker-stats';
 
-const NO_STATS: WorkerStatsSnapshot = { processed: 0, retried: {}, deadLettered: 0, inFlight: 0 };
+const NO_STATS: WorkerStatsSnapshot = { processed: 0, retried: {}, deadLettered: 0, inFlight: 0, reminders: [] };
 
 /** Everything the demo started, so that it can stop it whatever happens. */
 interface Running {
@@ -89,7 +90,10 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
       `${names.queue} and answering previews from ${names.previewQueue}.`,
   );
 
-  const posts = samplePosts(randomBytes(4).toString('hex'), options.requests);
+  const runId = randomBytes(4).toString('hex');
+  await scheduleDemoReminder(`http://127.0.0.1:${port}`, runId);
+  say(`Scheduled a reminder for ${DEMO_REMINDER_SECONDS} s from now (POST /reminders: publish with delay).`);
+  const posts = samplePosts(runId, options.requests);
   say(
     `Sending ${posts.length} posts in waves of ${options.waveSize}, ${options.concurrency} at a time ` +
       `(a few invalid on purpose); 503s are retried with back-off...\n`,
@@ -131,6 +135,7 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
     depths: latest,
     queueNames: { work: layout.queue, deadLetter: layout.deadLetterQueue ?? `${layout.queue}.dlq` },
     previews,
+    reminderSeconds: DEMO_REMINDER_SECONDS,
   });
 }
 
@@ -158,8 +163,9 @@ async function drain(
   let quietSince = Infinity;
   for (;;) {
     const d = await depths.read();
-    if (stats().processed + d.deadLetter >= load.accepted.size) return;
-    const quiet = d.work + totalRetrying(d) === 0 && stats().inFlight === 0;
+    const reminded = stats().reminders.length > 0;
+    if (stats().processed + d.deadLetter >= load.accepted.size && reminded) return;
+    const quiet = d.work + totalRetrying(d) === 0 && stats().inFlight === 0 && reminded;
     quietSince = quiet ? Math.min(quietSince, Date.now()) : Infinity;
     if (Date.now() - quietSince > QUIET_MS || Date.now() > deadline) return;
     await sleep(250);

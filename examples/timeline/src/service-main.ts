@@ -1,6 +1,6 @@
 import { createPublisher } from '@warren/publisher';
 import { describeError } from '@warren/core';
-import { postCreatedContract } from './contracts';
+import { postCreatedContract, reminderDueContract } from './contracts';
 import { numberFromEnv, readEnv } from './env';
 import { createTimelineService } from './service';
 
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const server = createTimelineService({
     publisher,
     contract: postCreatedContract(env.names),
+    reminderContract: reminderDueContract(env.names),
     onError: (error) => console.error(`timeline service: ${describeError(error)}`),
   });
   server.listen(numberFromEnv(process.env.PORT, 3000), () => {

@@ -15,16 +15,19 @@ import {
   type PostCreatedContract,
   type PostPreview,
   type PreviewContract,
+  type Reminder,
+  type ReminderDueContract,
 } from './contracts';
+import { scheduleReminder } from './reminder-route';
 
 /**
  * The part of `@warren/publisher`'s `Publisher` the service uses: small enough to fake in a unit test.
  */
 export interface PublisherLike {
   publish(
-    contract: PostCreatedContract,
-    payload: Post,
-    options?: { messageId?: string; timeoutMs?: number },
+    contract: PostCreatedContract | ReminderDueContract,
+    payload: Post | Reminder,
+    options?: { messageId?: string; timeoutMs?: number; delay?: string | number },
   ): Promise<{ messageId: string }>;
   /** Request/reply (`GET /posts/:id/preview`); without it that route answers 501. */
   request?(
@@ -44,6 +47,8 @@ export interface TimelineServiceOptions {
   readonly previewContract?: PreviewContract;
   /** How long `GET /posts/:id/preview` waits for the worker's reply before it answers 504. @default 2000 */
   readonly previewTimeoutMs?: number;
+  /** `POST /reminders` publishes it with a delay; without it, that route answers 404. @default none */
+  readonly reminderContract?: ReminderDueContract;
   /**
    * How long a request may wait for the broker's confirm (the publisher retries a full queue's nacks meanwhile)
    * before the service answers 503: a caller is better served by a quick 503 than by a hanging request.
@@ -56,7 +61,7 @@ export interface TimelineServiceOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-interface Reply {
+export interface Reply {
   readonly status: number;
   readonly body: unknown;
   readonly headers?: Readonly<Record<string, string>>;
@@ -71,6 +76,7 @@ interface Reply {
  * - `GET /posts/:id/preview` asks the worker through request/reply (`publisher.request`): 200 with its typed reply;
  *   404 when the worker does not know the post (its `RemoteError`'s code `POST_NOT_FOUND`); 504 when no reply came
  *   in time; 503 when the reply channel was lost or the broker pushes back.
+ * - `POST /reminders` `{ postId, author, inSeconds }` schedules a `reminder.due` for later (publish with `delay`).
  * - `GET /health` → the publisher's state; 200 while it can reach the broker, 503 otherwise.
  */
 export function createTimelineService(options: TimelineServiceOptions): Server {
@@ -80,7 +86,7 @@ export function createTimelineService(options: TimelineServiceOptions): Server {
 }
 
 /** The routes and their methods: another method on a known path is 405 with `Allow`, not 404. */
-const ALLOWED_METHODS: Readonly<Record<string, string>> = { '/posts': 'POST', '/health': 'GET' };
+const ALLOWED_METHODS: Readonly<Record<string, string>> = { '/posts': 'POST', '/reminders': 'POST', '/health': 'GET' };
 
 /** Routes one request to its reply; never rejects. */
 export async function handleRequest(options: TimelineServiceOptions, request: IncomingMessage): Promise<Reply> {
@@ -90,6 +96,8 @@ export async function handleRequest(options: TimelineServiceOptions, request: In
     if (path === '/health' && request.method === 'GET') return health(options.publisher);
     const preview = /^\/posts\/([^/]+)\/preview$/.exec(path);
     if (preview && request.method === 'GET') return await previewPost(options, decodeURIComponent(preview[1]!));
+    if (path === '/reminders' && request.method === 'POST' && options.reminderContract)
+      return await scheduleReminder(options.publisher, options.reminderContract, await readJson(request, 4_096));
     const allow = ALLOWED_METHODS[path];
     if (allow !== undefined) {
       const message = `${path} answers ${allow}, not ${request.method}.`;
@@ -189,9 +197,9 @@ function issueOf(issue: { readonly path: readonly PropertyKey[]; readonly messag
   return { path: issue.path.map(String).join('.'), message: issue.message };
 }
 
-type JsonBody = { ok: true; value: unknown } | { ok: false; reply: Reply };
+export type JsonBody = { ok: true; value: unknown } | { ok: false; reply: Reply };
 
-async function readJson(request: IncomingMessage, maxBytes: number): Promise<JsonBody> {
+export async function readJson(request: IncomingMessage, maxBytes: number): Promise<JsonBody> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {

@@ -33,6 +33,8 @@ export interface DemoSummary {
    * may re-send a retry the work queue had in fact taken.
    */
   readonly duplicates: number;
+  /** The scheduled reminder: its delay, and how late it arrived after its due time (null: not delivered). */
+  readonly reminder: { readonly inSeconds: number; readonly lateMs: number | null };
   /** `accepted === processed + deadLettered + stillQueued - duplicates`: no accepted post lost. */
   readonly balanced: boolean;
   /** `GET /posts/:id/preview`, answered by the worker through request/reply. */
@@ -48,6 +50,8 @@ export interface SummaryInput {
   readonly depths: Depths;
   readonly queueNames: { readonly work: string; readonly deadLetter: string };
   readonly previews?: PreviewCounts;
+  /** The delay of the reminder the demo scheduled. @default 0 (none) */
+  readonly reminderSeconds?: number;
 }
 
 export function summarize(input: SummaryInput): DemoSummary {
@@ -71,6 +75,7 @@ export function summarize(input: SummaryInput): DemoSummary {
     stillQueued,
     queues: { [input.queueNames.work]: depths.work, ...depths.retry, [input.queueNames.deadLetter]: depths.deadLetter },
     returning: depths.returning,
+    reminder: { inSeconds: input.reminderSeconds ?? 0, lateMs: worker.reminders[0] ?? null },
     duplicates: Math.max(0, counted - accepted),
     balanced: counted >= accepted,
     previews: input.previews ?? NO_PREVIEWS,
@@ -111,6 +116,7 @@ export function finalTable(summary: DemoSummary): string {
     ['  answered by the worker (200)', summary.previews.ok],
     ['  unknown to the worker: RemoteError POST_NOT_FOUND (404)', summary.previews.notFound],
     ...Object.entries(summary.previews.failed).map(([status, n]): [string, number] => [`  failed: ${status}`, n]),
+    [`reminder scheduled for +${summary.reminder.inSeconds} s, ms after due`, summary.reminder.lateMs ?? 'never'],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const duplicates = summary.duplicates > 0 ? ` - ${summary.duplicates} duplicate(s) (same messageId)` : '';
@@ -124,6 +130,7 @@ export function finalTable(summary: DemoSummary): string {
     '',
     `  ${summary.balanced ? 'OK' : 'MISMATCH'}: ${check}`,
     `  Request/reply: ${previewLine(summary.previews)}`,
+    `  ${reminderLine(summary.reminder)}`,
   ].join('\n');
 }
 
@@ -135,4 +142,11 @@ function tierLabel(queue: string): string {
 function previewLine(p: PreviewCounts): string {
   const failed = Object.values(p.failed).reduce((a, b) => a + b, 0);
   return `${p.ok} of ${p.asked} previews answered by the worker, ${p.notFound} not found (RemoteError → 404), ${failed} failed`;
+}
+
+/** The scheduled reminder, in one line: on time means no earlier than due and within a second and a half. */
+function reminderLine({ inSeconds, lateMs }: DemoSummary['reminder']): string {
+  if (lateMs === null) return `reminder (delay ${inSeconds} s): not delivered yet`;
+  const verdict = lateMs >= 0 && lateMs <= 1_500 ? 'on time' : lateMs < 0 ? 'EARLY' : 'LATE';
+  return `reminder (delay ${inSeconds} s) delivered ${(lateMs / 1000).toFixed(3)} s after its due time: ${verdict}`;
 }

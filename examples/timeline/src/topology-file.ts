@@ -22,7 +22,7 @@ export async function topologyFileFor(namespace: string): Promise<string> {
   const from = timelineNames(DEFAULT_NAMESPACE);
   const to = timelineNames(namespace);
   const queues: RawTopology['queues'] = {};
-  for (const key of ['queue', 'previewQueue'] as const) {
+  for (const key of ['queue', 'previewQueue', 'reminders'] as const) {
     const queue = raw.queues[from[key]];
     for (const binding of queue?.bindings ?? []) if (binding.exchange === from.exchange) binding.exchange = to.exchange;
     if (queue) queues[to[key]] = queue;

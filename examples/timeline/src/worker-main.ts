@@ -1,7 +1,7 @@
 import { closeOnSignals } from '@warren/consumer';
 import { describeError } from '@warren/core';
 import { deriveTopology, loadTopologyFile } from '@warren/topology';
-import { postCreatedContract, previewContract } from './contracts';
+import { postCreatedContract, previewContract, reminderDueContract } from './contracts';
 import { numberFromEnv, readEnv } from './env';
 import { TOPOLOGY_FILE } from './topology-file';
 import { startTimelineWorker } from './worker';
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     topology,
     contract: postCreatedContract(env.names),
     previewContract: previewContract(env.names),
+    reminderContract: reminderDueContract(env.names),
     name: `${env.namespace}-worker`,
     prefetch: numberFromEnv(process.env.WORKER_PREFETCH, 20),
     latencyMs: numberFromEnv(process.env.WORKER_LATENCY_MS, 20),

@@ -8,12 +8,19 @@ export interface WorkerStatsSnapshot {
   readonly deadLettered: number;
   /** Deliveries being handled or handed off to a retry tier or the dead-letter queue right now. */
   readonly inFlight: number;
+  /** Scheduled reminders delivered, and how late each was after its due time (ms; never negative). */
+  readonly reminders: readonly number[];
 }
 
 export class WorkerStats {
   private readonly processedIds = new Set<string>();
   private readonly deadLetteredIds = new Set<string>();
   private readonly retriedByTier = new Map<string, number>();
+  private readonly reminderLateness: number[] = [];
+  reminded(lateMs: number): void {
+    this.reminderLateness.push(lateMs);
+  }
+
   processed(messageId: string): void {
     this.processedIds.add(messageId);
   }
@@ -32,6 +39,7 @@ export class WorkerStats {
       retried: Object.fromEntries(this.retriedByTier),
       deadLettered: this.deadLetteredIds.size,
       inFlight,
+      reminders: [...this.reminderLateness],
     };
   }
 }

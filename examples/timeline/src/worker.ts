@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConsumer, NonRetryableError, type Consumer } from '@warren/consumer';
 import { retryQueueName, type DesiredTopology } from '@warren/topology';
-import type { Post, PostCreatedContract, PostPreview, PreviewContract } from './contracts';
+import type { Post, PostCreatedContract, PostPreview, PreviewContract, ReminderDueContract } from './contracts';
 import { failsRetryably, fateOf, latencyOf } from './simulation';
 import { WorkerStats } from './worker-stats';
 
@@ -11,6 +11,8 @@ export interface TimelineWorkerOptions {
   readonly contract: PostCreatedContract;
   /** Answers `GET /posts/:id/preview` (request/reply) for the posts this worker fanned out. @default none */
   readonly previewContract?: PreviewContract;
+  /** Scheduled reminders to consume (their lateness goes into the stats). @default none */
+  readonly reminderContract?: ReminderDueContract;
   /** Posts worked on at once. @default 10 */
   readonly prefetch?: number;
   /** Mean simulated fan-out time per post. @default 40 */
@@ -59,6 +61,10 @@ export async function startTimelineWorker(options: TimelineWorkerOptions): Promi
       throw new NonRetryableError(`post ${postId} is in no timeline`, { remoteCode: 'POST_NOT_FOUND' });
     });
   }
+  if (options.reminderContract)
+    await consumer.consume(options.reminderContract, (reminder) => {
+      stats.reminded(Date.now() - Date.parse(reminder.dueAt));
+    });
   return { consumer, stats };
 }
 

@@ -34,6 +34,9 @@ it('runs the timeline demo end to end in quick mode: exit 0, numbers that add up
   expect(summary.processed).toBeGreaterThan(0);
   expect(summary.deadLettered).toBeGreaterThan(0);
   expect(Object.keys(summary.retried).sort()).toEqual([`${namespace}.fanout.retry.1s`, `${namespace}.fanout.retry.3s`]);
+  // The scheduled reminder (5 s, through the delay ladder): never early, about a second late at most.
+  expect(summary.reminder.lateMs).toBeGreaterThanOrEqual(0);
+  expect(summary.reminder.lateMs).toBeLessThanOrEqual(1_500);
 
   const left = await broker.management.queues(['name']);
   expect(left.filter((queue) => queue.name.startsWith(namespace))).toEqual([]);

@@ -7,7 +7,13 @@ const queueNames = { work: 'q', deadLetter: 'q.dlq' };
 function input(accepted: number, processed: number, depths: Partial<Depths>) {
   const load = newLoadCounts(accepted);
   for (let i = 0; i < accepted; i++) load.accepted.add(`p${i}`);
-  const worker = { processed, retried: { 'q.retry.1s': 3 }, deadLettered: depths.deadLetter ?? 0, inFlight: 0 };
+  const worker = {
+    processed,
+    retried: { 'q.retry.1s': 3 },
+    deadLettered: depths.deadLetter ?? 0,
+    inFlight: 0,
+    reminders: [],
+  };
   const full: Depths = { work: 0, retry: { 'q.retry.1s': 0 }, deadLetter: 0, returning: 0, ...depths };
   return {
     broker: 'amqp://guest:***@host',

@@ -2,7 +2,7 @@ import type { QueueCounts, TopologyStatus, WorkQueueStatus } from '@warren/topol
 
 /** `warren status`: one block per work queue; the counts lag the broker by ~5 s (management statistics). */
 export function formatStatus(status: TopologyStatus, source: string): string {
-  const blocks = status.queues.map(formatWorkQueue);
+  const blocks = [...status.queues.map(formatWorkQueue), ...formatDelayLadder(status.delayLevels)];
   return [`Status of ${source} in vhost '${status.vhost}':`, ...blocks.flatMap((block) => ['', ...block])].join('\n');
 }
 
@@ -14,6 +14,21 @@ function formatWorkQueue(queue: WorkQueueStatus): string[] {
     ...queue.tiers.map((tier) => `  retry ${tier.name}: ${counts(tier)}`),
     ...(queue.deadLetter === null ? [] : [`  dead letters ${queue.deadLetter.name}: ${counts(queue.deadLetter)}`]),
     `  ${policy}${definition}`,
+  ];
+}
+
+/** The ladder in one block: the total waiting, then only the levels that hold messages (22 lines would drown it). */
+function formatDelayLadder(levels: readonly QueueCounts[]): string[][] {
+  if (levels.length === 0) return [];
+  const waiting = levels.reduce((sum, level) => sum + level.ready + level.unacked, 0);
+  const missing = levels.filter((level) => !level.exists).length;
+  const busy = levels.filter((level) => level.exists && level.ready + level.unacked > 0);
+  return [
+    [
+      `delay ladder: ${waiting} scheduled message(s) waiting in ${levels.length} levels` +
+        (missing > 0 ? `, ${missing} level(s) missing (warren apply creates them)` : ''),
+      ...busy.map((level) => `  ${level.name}: ${level.ready + level.unacked} waiting`),
+    ],
   ];
 }
 

@@ -26,9 +26,16 @@ export function summarise(desired: DesiredTopology): TopologySummary {
   };
   const text =
     `${plural(counts.exchanges, 'exchange')}, ${plural(counts.queues, 'queue')} (${counts.workQueues} work, ` +
-    `${counts.retryQueues} retry, ${counts.deadLetterQueues} dead-letter), ${plural(counts.bindings, 'binding')}, ` +
+    `${counts.retryQueues} retry, ${counts.deadLetterQueues} dead-letter${delayLevels(desired)}), ` +
+    `${plural(counts.bindings, 'binding')}, ` +
     `${plural(counts.policies, 'policy', 'policies')}`;
   return { ...counts, text };
 }
+
+/** `, 22 delay-ladder levels` when the file schedules messages (README, "Scheduled delivery"). */
+const delayLevels = (desired: DesiredTopology): string => {
+  const n = desired.queues.filter((queue) => queue.role === 'delay').length;
+  return n === 0 ? '' : `, ${n} delay-ladder levels`;
+};
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;

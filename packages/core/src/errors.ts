@@ -26,6 +26,7 @@ export const WARREN_CODES = [
   'REMOTE_ERROR',
   'REPLY_CHANNEL_LOST',
   'INVALID_REPLY',
+  'INVALID_DELAY',
   // Consuming (@warren/consumer)
   'NON_RETRYABLE',
   'INVALID_TARGET',

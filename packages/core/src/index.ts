@@ -20,3 +20,17 @@ export {
   DEAD_LETTER_REASONS,
 } from './headers';
 export type { DeliveredLike } from './headers';
+export {
+  DELAY_LEVELS,
+  MAX_DELAY_MS,
+  DELAY_DELIVERY_EXCHANGE,
+  delayLevelName,
+  nextDelayHop,
+  levelPattern,
+  exchangeWord,
+  deliveryPattern,
+  delayRoute,
+  parseDelayOption,
+  InvalidDelayError,
+} from './delay-ladder';
+export type { DelayRoute } from './delay-ladder';

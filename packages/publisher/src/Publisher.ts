@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Message } from 'amqplib';
 import {
   describeError,
+  InvalidDelayError,
   type ConnectedEvent,
   type ConnectionConfigError,
   type DisconnectedEvent,
@@ -19,6 +20,7 @@ import { BINARY_TYPE, encodeJson, JSON_TYPE, toProperties, unencodable } from '.
 import { PublisherClosedError } from './errors';
 import { blocked, bufferFull, refusal, refused, timedOut, unroutable } from './failures';
 import { newMessageId } from './messageId';
+import { scheduleDestination } from './schedule';
 import type { PublishOptions, RawPublishOptions, ResolvedOptions } from './options';
 import { Outbound, type PublishResult } from './Outbound';
 import { OutboundBuffer } from './OutboundBuffer';
@@ -180,11 +182,13 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     const error = refusal(body.length, this.options, this.fatal, this.closing !== undefined);
     if (error) return Promise.reject(error);
     const now = Date.now();
-    const messageId = options?.messageId ?? newMessageId();
-    const properties = toProperties(options, contentType, messageId, now, this.options.mandatory);
-    const deadline = now + (options?.timeoutMs ?? this.options.timeoutMs);
+    const to = scheduleDestination(exchange, routingKey, options, now); // `delay`/`notBefore`: into the delay ladder
+    if (to instanceof InvalidDelayError) return Promise.reject(to);
+    const messageId = to.options?.messageId ?? newMessageId();
+    const properties = toProperties(to.options, contentType, messageId, now, this.options.mandatory);
+    const deadline = now + (to.options?.timeoutMs ?? this.options.timeoutMs);
     return new Promise<PublishResult>((resolve, reject) => {
-      this.admit(new Outbound(exchange, routingKey, body, properties, messageId, deadline, resolve, reject));
+      this.admit(new Outbound(to.exchange, to.routingKey, body, properties, messageId, deadline, resolve, reject));
     });
   }
 

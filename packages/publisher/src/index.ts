@@ -19,3 +19,4 @@ export {
 } from './errors';
 export type { ValidationIssue } from '@warren/core';
 export { ConnectionConfigError } from '@warren/core';
+export { InvalidDelayError, MAX_DELAY_MS } from '@warren/core';

@@ -120,6 +120,19 @@ export interface PublishOptions {
    * @default none: a priority queue treats the message as priority 0
    */
   readonly priority?: number;
+  /**
+   * Deliver no earlier than this long from now, through the delay ladder (README, "Scheduled delivery"): `'90s'`,
+   * `'15m'`, `'2h'`, `'30d'`, `'500ms'` or a number of milliseconds, rounded up to whole seconds, at most
+   * `MAX_DELAY_MS` (about 48.5 days; longer fails with `InvalidDelayError`, `INVALID_DELAY`). The exchange must be
+   * scheduled in the topology (`scheduling: true`); 0 publishes at once. Not with `notBefore` or `expiration`.
+   * @default none: delivered at once
+   */
+  readonly delay?: string | number;
+  /**
+   * Deliver no earlier than this moment, through the delay ladder (like `delay`); a past moment publishes at once.
+   * @default none: delivered at once
+   */
+  readonly notBefore?: Date;
 }
 
 /** Options of `publishRaw()`: a Buffer body is sent as is; any other body is encoded as JSON. */

@@ -28,6 +28,8 @@ export async function startRabbitContainer(image: string): Promise<ContainerBrok
 /** A container broker; `exec` runs a command inside it (for `rabbitmqctl`). @internal */
 export interface ContainerBroker extends TestBroker {
   exec(command: string[]): Promise<string>;
+  /** `docker restart`: the same container, data and ports. */
+  restart(): Promise<void>;
 }
 
 async function start(image: string, amqpPort: number): Promise<ContainerBroker> {
@@ -51,6 +53,9 @@ async function start(image: string, amqpPort: number): Promise<ContainerBroker> 
     },
     stop: async () => {
       await container.stop({ timeout: 5_000 });
+    },
+    restart: async () => {
+      await container.restart({ timeout: 10_000 });
     },
   };
 }

@@ -18,6 +18,8 @@ export interface PrivateBroker extends Omit<TestBroker, 'source'> {
   readonly source: 'local-node' | 'container';
   /** Runs `rabbitmqctl <args>` against this broker only and returns what it printed. */
   rabbitmqctl(args: readonly string[]): Promise<string>;
+  /** Stops the whole broker (node or container) cleanly and starts it again on the same data and ports. */
+  restart(): Promise<void>;
 }
 
 /** How `startPrivateBroker` starts its broker; the environment is always `process.env`. */
@@ -71,7 +73,14 @@ function localNodePossible(): boolean {
 async function startContainer(image: string): Promise<PrivateBroker> {
   try {
     const broker = await startRabbitContainer(image);
-    return { ...broker, source: 'container', rabbitmqctl: (args) => broker.exec(['rabbitmqctl', ...args]) };
+    const rabbitmqctl = (args: readonly string[]) => broker.exec(['rabbitmqctl', ...args]);
+    const restart = async () => {
+      await broker.restart();
+      await waitFor('the private RabbitMQ container to restart', START_TIMEOUT_MS, () =>
+        broker.exec(['rabbitmq-diagnostics', '-q', 'check_port_connectivity']),
+      );
+    };
+    return { ...broker, source: 'container', rabbitmqctl, restart };
   } catch (cause) {
     throw new TestBrokerError(
       'TEST_CONTAINER_FAILED',
@@ -108,16 +117,30 @@ async function startLocalNode(): Promise<PrivateBroker> {
   await run('chown', ['-R', 'rabbitmq:rabbitmq', dir]);
 
   const logFile = join(dir, 'stdout.log');
-  const out = openSync(logFile, 'a');
-  const server = spawn('su', ['rabbitmq', '-s', '/bin/sh', '-c', `${exports} cd ${RABBITMQ_HOME} && exec ${SERVER}`], {
-    stdio: ['ignore', out, out],
-  });
-  closeSync(out);
+  const spawnServer = (): ChildProcess => {
+    const out = openSync(logFile, 'a');
+    const child = spawn('su', ['rabbitmq', '-s', '/bin/sh', '-c', `${exports} cd ${RABBITMQ_HOME} && exec ${SERVER}`], {
+      stdio: ['ignore', out, out],
+    });
+    closeSync(out);
+    return child;
+  };
+  let server = spawnServer();
   const rabbitmqctl = (args: readonly string[]) => run('rabbitmqctl', ['-q', '-n', node, ...args]);
-  const stop = async () => {
+  const stopNode = async () => {
     await rabbitmqctl(['stop']).catch(() => undefined);
     if (server.exitCode === null) server.kill('SIGKILL');
+  };
+  const stop = async () => {
+    await stopNode();
     await rm(dir, { recursive: true, force: true });
+  };
+  const restart = async () => {
+    const exited = new Promise((resolve) => (server.exitCode === null ? server.once('exit', resolve) : resolve(null)));
+    await rabbitmqctl(['stop']);
+    await exited;
+    server = spawnServer();
+    await awaitStartup(server, rabbitmqctl, logFile);
   };
   try {
     await awaitStartup(server, rabbitmqctl, logFile);
@@ -131,6 +154,7 @@ async function startLocalNode(): Promise<PrivateBroker> {
     source: 'local-node',
     rabbitmqctl,
     stop,
+    restart,
   };
 }
 

@@ -1,3 +1,4 @@
+import { schedulingProblems } from '../model/delay-ladder';
 import { DEAD_LETTER_ARGUMENTS, isIntegerKey, QUEUE_TYPE_ARGUMENT } from '../model/arguments';
 import { suggestion } from '../model/did-you-mean';
 import { deadLetterExchangeName, deadLetterQueueName, formatDelay, retryQueueName } from '../model/names';
@@ -27,6 +28,7 @@ export function crossReferenceIssues(topology: Topology, skipEntryChecks: Readon
     ...Object.keys(topology.queues).flatMap((name) => nameIssues(['queues', name], name, 'queue')),
     ...bindingIssues(topology),
     ...collisionIssues(topology),
+    ...schedulingProblems(topology),
     ...checked('queues', topology.queues).flatMap(([name, queue]) => queueIssues(name, queue)),
     ...checked('exchanges', topology.exchanges).flatMap(([name, exchange]) =>
       integerArgumentIssues(['exchanges', name, 'arguments'], exchange.arguments),

@@ -1,6 +1,7 @@
 import { deleteExchangeTask, deleteQueueTask, runTasks } from './declare';
 import type { DesiredTopology } from '../model/desired';
 import { inParallel } from './in-parallel';
+import { isDelayLadderObject } from '../model/delay-ladder';
 import { ManagementApiError } from './management';
 import { resolveTarget, type TopologyTarget } from './target';
 import { openAmqp } from './open-amqp';
@@ -17,12 +18,13 @@ export async function deleteTopology(desired: DesiredTopology, target: TopologyT
   try {
     await runTasks(
       model,
-      desired.queues.map((q) => deleteQueueTask(q.name)),
+      // The ladder is shared by every file of the vhost and may hold other services' scheduled messages.
+      desired.queues.filter((q) => !isDelayLadderObject(q.name)).map((q) => deleteQueueTask(q.name)),
       { ignoreNotFound: true },
     );
     await runTasks(
       model,
-      desired.exchanges.map((e) => deleteExchangeTask(e.name)),
+      desired.exchanges.filter((e) => !isDelayLadderObject(e.name)).map((e) => deleteExchangeTask(e.name)),
       { ignoreNotFound: true },
     );
   } finally {

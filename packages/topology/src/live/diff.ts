@@ -3,6 +3,7 @@ import type { BindingSpec, DesiredTopology, ExchangeSpec, PolicySpec, QueueSpec,
 import type { LiveBinding, LiveExchange, LivePolicy, LiveQueue } from './management';
 import type { LiveTopology } from './read';
 import { byCodeUnit, POLICY_PREFIX, policyPattern, policyPatternQueues } from '../model/names';
+import { isDelayLadderObject } from '../model/delay-ladder';
 import type { ExtraObject, PlanAction, PlanItem, PropertyDiff, TopologyPlan } from './plan-types';
 import { policyBody } from './policy-body';
 import { policiesForBroker } from './policies-for-broker';
@@ -113,11 +114,15 @@ function extraBindings(desired: DesiredTopology, live: readonly LiveBinding[]): 
   const wanted = new Set(desired.bindings.map(bindingKey));
   const queues = new Set(desired.queues.map((q) => q.name));
   const exchanges = new Set(desired.exchanges.map((e) => e.name));
-  return live
-    .map(liveBindingSpec)
-    .filter((b) => exchanges.has(b.source) || (b.destinationType === 'queue' && queues.has(b.destination)))
-    .filter((b) => !wanted.has(bindingKey(b)))
-    .map((b) => ({ kind: 'binding', name: bindingName(b) }));
+  return (
+    live
+      .map(liveBindingSpec)
+      .filter((b) => exchanges.has(b.source) || (b.destinationType === 'queue' && queues.has(b.destination)))
+      // The ladder is shared: its delivery bindings to another file's queues are that file's, not extras of this one.
+      .filter((b) => !isDelayLadderObject(b.source) || queues.has(b.destination) || exchanges.has(b.destination))
+      .filter((b) => !wanted.has(bindingKey(b)))
+      .map((b) => ({ kind: 'binding', name: bindingName(b) }))
+  );
 }
 
 function policyItems(desired: DesiredTopology, live: LiveTopology, options: DiffOptions): PlanItem[] {

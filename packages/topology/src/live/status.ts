@@ -25,10 +25,17 @@ export interface WorkQueueStatus extends QueueCounts {
 export interface TopologyStatus {
   readonly vhost: string;
   readonly queues: readonly WorkQueueStatus[];
+  /**
+   * The delay ladder's levels, longest first (empty when nothing is scheduled). `ready` counts every message the
+   * level holds, including one being dead-lettered to the next hop (level 00 keeps a due message that no binding
+   * matches until one does).
+   */
+  readonly delayLevels: readonly QueueCounts[];
 }
 
 const COLUMNS = [
   'name',
+  'messages',
   'messages_ready',
   'messages_unacknowledged',
   'consumers',
@@ -55,7 +62,13 @@ export async function topologyStatus(desired: DesiredTopology, target: TopologyT
       effectivePolicy: work?.effective_policy_definition ?? null,
     };
   });
-  return { vhost, queues };
+  const delayLevels = desired.queues
+    .filter((q) => q.role === 'delay')
+    .map((q) => {
+      const level = live.get(q.name);
+      return { ...counts(q.name, level), ready: level?.messages ?? 0, unacked: 0 };
+    });
+  return { vhost, queues, delayLevels };
 }
 
 function counts(name: string, queue: LiveQueue | undefined): QueueCounts {

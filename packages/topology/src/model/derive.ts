@@ -3,6 +3,7 @@ import { deadLetterQueuePolicies } from './dead-letter-policy';
 import type { ArgumentValue, BindingSpec, DesiredTopology, ExchangeSpec, QueueSpec, WorkQueueLayout } from './desired';
 import { byCodeUnit, deadLetterExchangeName, deadLetterQueueName, retryQueueName } from './names';
 import { groupPolicies } from './policy-groups';
+import { deriveDelayLadder } from './delay-ladder';
 import type { ExchangeDefinition, QueueDefinition, Topology } from './schema';
 
 /**
@@ -21,15 +22,18 @@ export const DEFAULT_DELIVERY_LIMIT = 20;
  */
 export function deriveTopology(topology: Topology): DesiredTopology {
   const queues = sortedEntries(topology.queues);
+  const ladder = deriveDelayLadder(topology);
   return {
     exchanges: [
       ...sortedEntries(topology.exchanges).map(([name, exchange]) => exchangeSpec(name, exchange)),
       ...queues.filter(([, q]) => q.deadLetter).map(([name]) => deadLetterExchange(name)),
+      ...ladder.exchanges,
     ],
-    queues: queues.flatMap(([name, queue]) => queueSpecs(name, queue)),
+    queues: [...queues.flatMap(([name, queue]) => queueSpecs(name, queue)), ...ladder.queues],
     bindings: [
       ...sortedEntries(topology.exchanges).flatMap(([name, exchange]) => exchangeBindings(name, exchange)),
       ...queues.flatMap(([name, queue]) => queueBindings(name, queue)),
+      ...ladder.bindings,
     ],
     policies: groupPolicies([
       ...queues

@@ -5,7 +5,8 @@
  */
 export type QueueType = 'quorum' | 'classic';
 export type ExchangeType = 'direct' | 'topic' | 'fanout' | 'headers';
-export type QueueRole = 'work' | 'retry' | 'dead-letter';
+/** `delay`: a level of the shared delay ladder (owner `warren.delay`). */
+export type QueueRole = 'work' | 'retry' | 'dead-letter' | 'delay';
 export type ArgumentValue = string | number | boolean;
 
 export interface ExchangeSpec {

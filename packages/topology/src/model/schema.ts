@@ -91,6 +91,8 @@ const exchangeShape = {
   arguments: argumentsSchema.default({}),
   /** Exchange-to-exchange bindings: this exchange receives from `exchange`. @default [] */
   bindings: z.array(bindingSchema, wrongType(BINDINGS_HELP)).default([]),
+  /** Messages to it can be scheduled (`publish(..., { delay })`) through the delay ladder. @default the file's `scheduling` */
+  scheduling: flag.optional(),
 };
 /** Exchange settings. Kept in the declarations: `ExchangeDefinition`'s published type refers to it. */
 export const exchangeSchema = z.strictObject(
@@ -173,6 +175,8 @@ const topologyShape = {
   queues: z
     .record(z.string(), queueSchema, wrongType('expected `queues` as a map of queue name to settings'))
     .default({}),
+  /** Declare the delay ladder and schedule every exchange of the file (and the default exchange). @default false */
+  scheduling: flag.optional(),
 };
 
 /** The topology file schema. */
