@@ -182,6 +182,7 @@ export class Subscription {
     if (channel !== this.channel) return;
     this.channel = undefined;
     this.consumerTag = undefined;
+    this.presence.interrupted();
     this.returned.clear();
     // The broker has requeued everything unacked on this channel: nothing may be settled any more.
     for (const delivery of this.inFlight) {
