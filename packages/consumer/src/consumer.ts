@@ -6,6 +6,7 @@ import {
   managerUrl,
   openConnection,
   redactUrl,
+  unknownOption,
   type MessageContract,
   type ParsedPayloadOf,
   type ReplyInputOf,
@@ -18,6 +19,7 @@ import type { ConsumerEvents } from './events';
 import type { Handler } from './handler';
 import { idempotentHandler } from './idempotency/gate';
 import {
+  CLOSE_OPTIONS,
   resolveConsumeOptions,
   resolveConsumerOptions,
   type CloseOptions,
@@ -111,7 +113,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       throw this.fatal ?? new ConsumerError('CONSUMER_CLOSED', 'consume() was called after close().');
     }
     const layout = this.layoutOf(target);
-    const { prefetch, handlerTimeoutMs, idempotency, replyErrorStack } = resolveConsumeOptions(options);
+    const { prefetch, handlerTimeoutMs, idempotency, replyErrorStack, waitForQueueMs } = resolveConsumeOptions(options);
     const subscription = new Subscription({
       layout,
       schema: typeof target === 'string' ? undefined : (target.schema as z.ZodType),
@@ -119,12 +121,14 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       prefetch,
       handlerTimeoutMs,
       retryDelayMs: this.retryDelayMs,
+      waitForQueueMs,
       openChannel: () => this.manager.connection?.createConfirmChannel() as Promise<ChannelLike> | undefined,
       events: this,
       stats: this.recorder,
       reply: { schema: typeof target === 'string' ? undefined : target.reply, stack: replyErrorStack },
     });
     this.subscriptions.push(subscription);
+    subscription.ready.catch((error: unknown) => forgetMissing(this.subscriptions, subscription, error));
     void subscription.open();
     return subscription.ready;
   }
@@ -143,13 +147,16 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
    * aborts the rest (their messages go back to the queue), then closes the connection.
    */
   close(options: CloseOptions = {}): Promise<void> {
+    const invalid = unknownOption('close()', options, CLOSE_OPTIONS);
+    if (invalid) return Promise.reject(invalid);
     this.closing ??= this.shutdown(options.timeoutMs ?? 10_000);
     return this.closing;
   }
 
   stats(): ConsumerStats {
     const inFlight = this.subscriptions.reduce((n, s) => n + s.inFlight.size, 0);
-    return this.recorder.snapshot(inFlight);
+    const subscriptions = this.subscriptions.map(({ queue, presence }) => ({ queue, state: presence.state }));
+    return { ...this.recorder.snapshot(inFlight), subscriptions };
   }
 
   private async shutdown(timeoutMs: number): Promise<void> {
@@ -189,6 +196,12 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 /** Creates a consumer and starts connecting. */
 export function createConsumer(options: ConsumerOptions): Consumer {
   return new Consumer(options);
+}
+
+/** A `consume()` rejected because its queue is missing is no subscription of the consumer any more. */
+function forgetMissing(subscriptions: Subscription[], subscription: Subscription, error: unknown): void {
+  const index = subscriptions.indexOf(subscription);
+  if ((error as WarrenError | undefined)?.code === 'QUEUE_NOT_FOUND' && index >= 0) subscriptions.splice(index, 1);
 }
 
 /** How long `close()` waits for one broker round trip (cancel, channel close, connection close). */

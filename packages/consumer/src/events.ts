@@ -55,6 +55,11 @@ export interface ConsumerEvents {
   duplicate: [DuplicateEvent];
   /** The broker cancelled the subscription (queue deleted); the consumer re-subscribes when the queue is back. */
   cancelled: [{ readonly queue: string }];
+  /**
+   * A queue consumed before is missing on the broker (deleted): `stats().subscriptions` shows it `queue-missing`
+   * until it is back; the consumer re-subscribes every `retryDelayMs` meanwhile.
+   */
+  queueMissing: [{ readonly queue: string }];
   /** A subscription is (again) consuming: after `consume()`, a reconnect, a broker cancel or `resume()`. */
   subscribed: [{ readonly queue: string; readonly prefetch: number }];
   /** Connected (again) to a node: its URL, password masked. The subscriptions are restored next. */

@@ -1,4 +1,4 @@
-import { WarrenError, type ConnectionOptions } from '@warren/core';
+import { checkOptions, CONNECTION_OPTIONS, knownOptions, WarrenError, type ConnectionOptions } from '@warren/core';
 import type { DesiredTopology } from '@warren/topology';
 import { resolveIdempotency, type IdempotencyOptions, type ResolvedIdempotency } from './idempotency/options';
 
@@ -17,6 +17,13 @@ export interface ConsumerOptions extends ConnectionOptions {
    */
   readonly retryDelayMs?: number;
 }
+
+/** @internal The keys of `ConsumerOptions`: `createConsumer()` rejects any other with `INVALID_OPTION`. */
+export const CONSUMER_OPTIONS = knownOptions<ConsumerOptions>({
+  ...CONNECTION_OPTIONS,
+  topology: true,
+  retryDelayMs: true,
+});
 
 /** Options of one `consume()`; `Payload` and `Transaction` type the `idempotency.key` function and `ctx.transaction`. */
 export interface ConsumeOptions<Payload = unknown, Transaction = undefined> {
@@ -46,7 +53,23 @@ export interface ConsumeOptions<Payload = unknown, Transaction = undefined> {
    * @default false
    */
   readonly replyErrorStack?: boolean;
+  /**
+   * How long `consume()` waits for a queue missing on the broker to appear (checked every `retryDelayMs`) before it
+   * rejects with `QUEUE_NOT_FOUND`. Without it, a missing queue rejects at once: the topology was not applied
+   * (`warren apply`). An integer from 1 to 2147483647.
+   * @default none (reject at once)
+   */
+  readonly waitForQueueMs?: number;
 }
+
+/** @internal The keys of `ConsumeOptions`: `consume()` rejects any other with `INVALID_OPTION`. */
+export const CONSUME_OPTIONS = knownOptions<ConsumeOptions>({
+  prefetch: true,
+  handlerTimeoutMs: true,
+  idempotency: true,
+  waitForQueueMs: true,
+  replyErrorStack: true,
+});
 
 /** Options of `close()`. */
 export interface CloseOptions {
@@ -57,6 +80,9 @@ export interface CloseOptions {
    */
   readonly timeoutMs?: number;
 }
+
+/** @internal The keys of `CloseOptions`. */
+export const CLOSE_OPTIONS = knownOptions<CloseOptions>({ timeoutMs: true });
 
 /** The largest delay `setTimeout` honours; a larger one fires after 1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -75,10 +101,12 @@ export interface ResolvedConsumeOptions {
   readonly handlerTimeoutMs: number | undefined;
   readonly idempotency: ResolvedIdempotency | undefined;
   readonly replyErrorStack: boolean;
+  readonly waitForQueueMs: number | undefined;
 }
 
 /** @internal Throws `INVALID_OPTION` naming the option. */
 export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsumerOptions {
+  checkOptions('createConsumer()', options, CONSUMER_OPTIONS);
   const { urls, name, heartbeatSeconds, reconnectSeconds, noDelay, topology } = options;
   if (reconnectSeconds !== undefined) positiveNumber('reconnectSeconds', reconnectSeconds, MAX_TIMER_MS / 1000);
   return {
@@ -90,7 +118,8 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
 
 /** @internal Throws `INVALID_OPTION` naming the option. */
 export function resolveConsumeOptions(options: ConsumeOptions<never, unknown>): ResolvedConsumeOptions {
-  const { handlerTimeoutMs, idempotency } = options;
+  checkOptions('consume()', options, CONSUME_OPTIONS);
+  const { handlerTimeoutMs, idempotency, waitForQueueMs } = options;
   const timeout =
     handlerTimeoutMs === undefined ? undefined : positiveInteger('handlerTimeoutMs', handlerTimeoutMs, MAX_TIMER_MS);
   return {
@@ -98,6 +127,8 @@ export function resolveConsumeOptions(options: ConsumeOptions<never, unknown>): 
     handlerTimeoutMs: timeout,
     idempotency: idempotency === undefined ? undefined : resolveIdempotency(idempotency, timeout),
     replyErrorStack: options.replyErrorStack === true,
+    waitForQueueMs:
+      waitForQueueMs === undefined ? undefined : positiveInteger('waitForQueueMs', waitForQueueMs, MAX_TIMER_MS),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Consumer } from './consumer';
-import type { CloseOptions } from './options';
+import { checkOptions, knownOptions } from '@warren/core';
+import { CLOSE_OPTIONS, type CloseOptions } from './options';
 
 export interface CloseOnSignalsOptions extends CloseOptions {
   /** The signals that start a graceful close. @default ['SIGTERM', 'SIGINT'] */
@@ -12,6 +13,12 @@ export interface CloseOnSignalsOptions extends CloseOptions {
   readonly onClosed?: (error?: unknown) => void;
 }
 
+const CLOSE_ON_SIGNALS_OPTIONS = knownOptions<CloseOnSignalsOptions>({
+  ...CLOSE_OPTIONS,
+  signals: true,
+  onClosed: true,
+});
+
 /**
  * Closes the consumer gracefully on the first SIGTERM or SIGINT (no new deliveries, in-flight handlers finish,
  * the rest go back to the queue). The listeners are removed at once, so a second signal kills the process the
@@ -20,11 +27,12 @@ export interface CloseOnSignalsOptions extends CloseOptions {
  * closeOnSignals(consumer, { timeoutMs: 20_000, onClosed: () => process.exit(0) });
  */
 export function closeOnSignals(consumer: Consumer, options: CloseOnSignalsOptions = {}): () => void {
+  checkOptions('closeOnSignals()', options, CLOSE_ON_SIGNALS_OPTIONS);
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const remove = (): void => void signals.forEach((signal) => process.removeListener(signal, onSignal));
   function onSignal(): void {
     remove();
-    consumer.close(options).then(
+    consumer.close({ timeoutMs: options.timeoutMs }).then(
       () => options.onClosed?.(),
       (error: unknown) => options.onClosed?.(error),
     );

@@ -1,5 +1,6 @@
 import { formatDelay } from '@warren/topology';
 import type { DeadLetterReason } from './decode';
+import type { SubscriptionStatus } from './queue-presence';
 
 /** Counters since the consumer was created. */
 export interface ConsumerStats {
@@ -16,6 +17,8 @@ export interface ConsumerStats {
   inFlight: number;
   /** Handler run time of every finished attempt, in milliseconds. */
   handlerDuration: { count: number; totalMs: number; maxMs: number; meanMs: number };
+  /** Every `consume()` of this consumer and its state (`queue-missing`: the queue was deleted on the broker). */
+  subscriptions: SubscriptionStatus[];
 }
 
 /** @internal Mutable counters behind `consumer.stats()`. */
@@ -42,7 +45,7 @@ export class StatsRecorder {
     if (durationMs > d.maxMs) d.maxMs = durationMs;
   }
 
-  snapshot(inFlight: number): ConsumerStats {
+  snapshot(inFlight: number): Omit<ConsumerStats, 'subscriptions'> {
     const sum = (r: Record<string, number | undefined>): number =>
       Object.values(r).reduce<number>((a, b) => a + (b ?? 0), 0);
     const d = this.durations;

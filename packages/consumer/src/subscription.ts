@@ -13,6 +13,7 @@ import { aborted, failureOf, isThenable, type Handler } from './handler';
 import { planFailure, type Failure, type HandOff } from './handoff';
 import { RequeueLater } from './idempotency/gate';
 import { sendFailure, sendResult, type ReplyOptions } from './reply';
+import { QueuePresence } from './queue-presence';
 import type { StatsRecorder } from './stats';
 
 /** @internal Everything a subscription needs, normalised by the consumer. */
@@ -25,6 +26,8 @@ export interface SubscriptionOptions {
   readonly handlerTimeoutMs: number | undefined;
   /** Wait before reopening a closed channel, re-subscribing after a broker cancel, or requeueing a failed hand-off. */
   readonly retryDelayMs: number;
+  /** How long the first subscribe waits for a missing queue before `consume()` rejects (`QUEUE_NOT_FOUND`). */
+  readonly waitForQueueMs?: number;
   /** A new confirm channel on the current connection; undefined while disconnected. */
   readonly openChannel: () => Promise<ChannelLike> | undefined;
   readonly events: EventEmitter<ConsumerEvents>;
@@ -46,6 +49,8 @@ export class Subscription {
   readonly inFlight = new Set<Pending>();
   /** Resolves the first time the broker confirms the subscription. */
   readonly ready: Promise<void>;
+  /** The subscription's state, and what it does about a missing queue. */
+  readonly presence: QueuePresence;
   private channel: ChannelLike | undefined;
   /** The consumer tag; `''` while a `basic.consume` is on its way. */
   private consumerTag: string | undefined;
@@ -67,6 +72,7 @@ export class Subscription {
 
   constructor(private readonly options: SubscriptionOptions) {
     this.queue = options.layout.queue;
+    this.presence = new QueuePresence(this.queue, options, this);
     this.ready = new Promise((resolve, reject) => {
       this.markReady = resolve;
       this.failReady = reject;
@@ -91,7 +97,7 @@ export class Subscription {
     this.opening = false;
     if (this.stopped) return void channel.close().catch(() => undefined);
     this.channel = channel;
-    channel.on('error', (error) => this.warn(`channel closed by the broker: ${describeError(error)}`));
+    channel.on('error', this.presence.channelError);
     channel.on('close', () => this.onChannelClosed(channel));
     channel.on('return', (message) => this.returned.add(returnKey(message.fields.routingKey, message.properties)));
     await this.subscribe(channel);
@@ -112,6 +118,7 @@ export class Subscription {
   /** First step of `close()`: no new deliveries, no reopening. */
   async stopIntake(reason?: Error): Promise<void> {
     this.stopped = true;
+    this.presence.closed();
     clearTimeout(this.timer);
     this.failReady(reason ?? new ConsumerError('CONSUMER_CLOSED', `The consumer of '${this.queue}' was closed.`));
     await this.cancelConsumer();
@@ -150,9 +157,11 @@ export class Subscription {
     } catch (error) {
       // A missing queue (404) closes the channel: onChannelClosed reopens it later.
       if (channel === this.channel) this.consumerTag = undefined;
+      if (this.presence.missing(error)) return;
       return this.warn(`cannot subscribe: ${describeError(error)}`);
     }
     if (this.paused || this.stopped) return this.cancelConsumer();
+    this.presence.consuming();
     this.options.events.emit('subscribed', { queue: this.queue, prefetch: this.options.prefetch });
     this.markReady();
   }
@@ -167,6 +176,7 @@ export class Subscription {
   private onCancelled(channel: ChannelLike): void {
     if (channel !== this.channel) return;
     this.consumerTag = undefined;
+    this.presence.interrupted();
     this.options.events.emit('cancelled', { queue: this.queue });
     this.retryLater('the broker cancelled the subscription (queue deleted?)', () => this.subscribe(channel));
   }
@@ -175,6 +185,7 @@ export class Subscription {
     if (channel !== this.channel) return;
     this.channel = undefined;
     this.consumerTag = undefined;
+    this.presence.interrupted();
     this.returned.clear();
     // The broker has requeued everything unacked on this channel: nothing may be settled any more.
     for (const delivery of this.inFlight) {

@@ -68,6 +68,7 @@ describe('createConsumer', () => {
       duplicates: 0,
       inFlight: 0,
       handlerDuration: { count: 0, totalMs: 0, maxMs: 0, meanMs: 0 },
+      subscriptions: [],
     });
   });
 });

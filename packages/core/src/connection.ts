@@ -1,6 +1,7 @@
 import { connect, type AmqpConnectionManager } from 'amqp-connection-manager';
 import { coalesceWrites, socketOf } from './coalesce-writes';
 import { WarrenError } from './errors';
+import { knownOptions } from './known-options';
 import { redactText, redactUrl, splitUrls } from './url';
 
 /** How a publisher or a consumer connects. Shared by both runtimes. */
@@ -23,6 +24,15 @@ export interface ConnectionOptions {
    */
   readonly noDelay?: boolean;
 }
+
+/** The keys of `ConnectionOptions` (unknown keys are rejected with `INVALID_OPTION`). */
+export const CONNECTION_OPTIONS = knownOptions<ConnectionOptions>({
+  urls: true,
+  name: true,
+  heartbeatSeconds: true,
+  reconnectSeconds: true,
+  noDelay: true,
+});
 
 /** The `connected` event of the publisher and the consumer: the node's URL, password masked. */
 export interface ConnectedEvent {

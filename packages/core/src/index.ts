@@ -1,6 +1,13 @@
 export { WarrenError, WARREN_CODES } from './errors';
 export type { WarrenCode } from './errors';
-export { openConnection, fatalConnectError, describeError, managerUrl, ConnectionConfigError } from './connection';
+export {
+  openConnection,
+  fatalConnectError,
+  describeError,
+  managerUrl,
+  ConnectionConfigError,
+  CONNECTION_OPTIONS,
+} from './connection';
 export type { ConnectionOptions, ConnectedEvent, DisconnectedEvent } from './connection';
 export { connectOnce } from './connect-once';
 export { redactUrl, redactText, splitUrls, managementUrlFor, vhostOf, withVhost } from './url';
@@ -34,3 +41,6 @@ export {
   InvalidDelayError,
 } from './delay-ladder';
 export type { DelayRoute } from './delay-ladder';
+export { didYouMean, suggestion } from './did-you-mean';
+export { knownOptions, unknownOption, checkOptions } from './known-options';
+export type { KnownOptions } from './known-options';

@@ -24,6 +24,8 @@ export class Outbound {
   settled = false;
   /** True while the message counts against the buffer limits (accepted, not yet settled). */
   held = false;
+  /** When the last copy was sent (epoch ms): its nack measures a round trip. */
+  sentAt = 0;
   /** When a nacked message may be sent again (epoch ms). */
   retryAt = 0;
   /** A copy went out on a channel that closed before confirming it: that copy may have arrived. */

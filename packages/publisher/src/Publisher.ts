@@ -9,19 +9,28 @@ import {
   type MessageContract,
   type PayloadOf,
   type ReplyOf,
+  unknownOption,
   type WarrenError,
 } from '@warren/core';
-import { fullJitter } from './backoff';
 import { culpritOf } from './channelErrors';
 import { ChannelSlot, type ConfirmChannelLike, type Connect } from './ChannelSlot';
 import { ConfirmWindow } from './ConfirmWindow';
 import { DeadlineTimer } from './DeadlineTimer';
+import { NackBackoff } from './NackBackoff';
 import { BINARY_TYPE, encodeJson, JSON_TYPE, toProperties, unencodable } from './encoding';
 import { PublisherClosedError } from './errors';
-import { blocked, bufferFull, refusal, refused, timedOut, unroutable } from './failures';
+import { bufferFull, expired, refusal, refused, unroutable } from './failures';
 import { newMessageId } from './messageId';
+import {
+  PUBLISH_OPTIONS,
+  PUBLISHER_CLOSE_OPTIONS,
+  RAW_PUBLISH_OPTIONS,
+  type PublisherCloseOptions,
+  type PublishOptions,
+  type RawPublishOptions,
+  type ResolvedOptions,
+} from './options';
 import { scheduleDestination } from './schedule';
-import type { PublishOptions, RawPublishOptions, ResolvedOptions } from './options';
 import { Outbound, type PublishResult } from './Outbound';
 import { OutboundBuffer } from './OutboundBuffer';
 import { Requester, type LateReplyEvent, type RequestOptions } from './Requester';
@@ -50,12 +59,6 @@ export interface PublisherEvents {
   /** A reply came after its request timed out, was aborted or failed: dropped, and counted in `total`. */
   lateReply: [LateReplyEvent];
 }
-
-/**
- * A nacked message is sent again only if the broker can answer that copy before the deadline; otherwise it fails
- * now. So `BrokerBusyError` means "not accepted": no copy of the message is still on its way.
- */
-const ANSWER_MARGIN_MS = 100;
 
 /**
  * Publishes with publisher confirms over a reconnecting connection. A publish resolves only when the broker has
@@ -92,6 +95,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   private window = new ConfirmWindow();
   private draining = false;
   private isBlocked = false;
+  private blockedSince = 0;
+  private readonly backoff: NackBackoff;
   private currentState: PublisherState = 'connecting';
   private fatal: WarrenError | undefined;
   private closing: Promise<void> | undefined;
@@ -105,6 +110,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     super();
     this.requests.onLateReply = (event) => this.emit('lateReply', event);
     this.buffer = new OutboundBuffer(options);
+    this.backoff = new NackBackoff(options);
     // The helpers call back through these hooks, made once here (none per message).
     this.deadlines = new DeadlineTimer(this.buffer, {
       inFlight: () => this.window,
@@ -140,6 +146,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     payload: PayloadOf<C>,
     options?: PublishOptions,
   ): Promise<PublishResult> {
+    const invalid = unknownOption('publish()', options, PUBLISH_OPTIONS);
+    if (invalid) return Promise.reject(invalid);
     return badPayload(contract, payload) ?? this.publishRaw(contract.exchange, contract.routingKey, payload, options);
   }
 
@@ -153,6 +161,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
    * broker confirms it.
    */
   publishRaw(exchange: string, routingKey: string, body: unknown, options?: RawPublishOptions): Promise<PublishResult> {
+    const invalid = unknownOption('publishRaw()', options, RAW_PUBLISH_OPTIONS);
+    if (invalid) return Promise.reject(invalid);
     let content: Buffer;
     try {
       content = Buffer.isBuffer(body) ? body : encodeJson(body);
@@ -167,7 +177,9 @@ export class Publisher extends EventEmitter<PublisherEvents> {
    * Stops accepting publishes, waits for the unconfirmed ones up to `timeoutMs` (default: the publisher's
    * `timeoutMs`), fails the rest with `PublisherClosedError`, and closes the connection. Idempotent.
    */
-  close(options: { timeoutMs?: number } = {}): Promise<void> {
+  close(options: PublisherCloseOptions = {}): Promise<void> {
+    const invalid = unknownOption('close()', options, PUBLISHER_CLOSE_OPTIONS);
+    if (invalid) return Promise.reject(invalid);
     this.closing ??= this.shutdown(options.timeoutMs ?? this.options.timeoutMs);
     return this.closing;
   }
@@ -230,6 +242,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
       this.buffer.pending.unshiftAll([message]);
       return false;
     }
+    message.sentAt = Date.now();
     this.window.add(message);
     if (!ok) this.draining = true;
     return ok;
@@ -253,14 +266,9 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   /** A nack (e.g. a full queue with `reject-publish`): back off and retry within the message's deadline. */
   private readonly nacked = (message: Outbound): void => {
     if (message.settled) return;
-    const { backoffInitialMs, backoffMaxMs } = this.options;
-    const now = Date.now();
-    const delay = fullJitter(message.nacks, backoffInitialMs, backoffMaxMs);
-    message.nacks++;
-    if (now + delay + ANSWER_MARGIN_MS >= message.deadline) {
-      return this.fail(message, refused(message, this.options, this.slot));
-    }
-    message.retryAt = now + delay;
+    const retryAt = this.backoff.retryAt(message, Date.now());
+    if (retryAt === undefined) return this.fail(message, refused(message, this.options, this.slot));
+    message.retryAt = retryAt;
     message.returned = undefined;
     this.deadlines.delay(message);
   };
@@ -321,6 +329,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   }
 
   private onBlocked(reason: string): void {
+    if (!this.isBlocked) this.blockedSince = Date.now();
     this.isBlocked = true;
     if (this.currentState === 'connected') this.currentState = 'blocked';
     this.emit('blocked', { reason });
@@ -355,18 +364,10 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     message.reject(error);
   }
 
-  /**
-   * Fails a message past its deadline (the deadline timer found it). A message sent and not yet answered
-   * (`inFlight`) may still arrive, whatever happened to its earlier copies: that is a timeout, not a refusal.
-   */
+  /** Fails a message past its deadline (the deadline timer found it); `failures.ts` says with which error. */
   private expire(message: Outbound, inFlight: boolean): void {
-    const { options, slot } = this;
-    let error: WarrenError;
-    if (!message.held)
-      error = bufferFull(options, this.buffer); // still waiting for buffer space
-    else if (!inFlight && message.nacks > 0) error = refused(message, options, slot);
-    else error = this.isBlocked ? blocked(message, options) : timedOut(message, options, slot);
-    this.fail(message, error);
+    const blockedForMs = this.isBlocked ? Date.now() - this.blockedSince : undefined;
+    this.fail(message, expired(message, inFlight, this.options, this.buffer, this.slot, blockedForMs));
   }
 
   private failAll(error: Error): void {

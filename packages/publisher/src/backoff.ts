@@ -11,7 +11,25 @@ export function fullJitter(attempt: number, initialMs: number, maxMs: number): n
   return Math.random() * backoffStep(attempt, initialMs, maxMs);
 }
 
-/** @internal A `Retry-After` suggestion: the next back-off step, at least a second (HTTP's unit). */
+/**
+ * @internal The wait before re-sending a message nacked `attempt` times (0-based), or undefined when no copy sent
+ * from now on could be answered before the deadline. The budget is used to the end: a jittered wait that would
+ * pass the last moment a copy can go out (`deadline - marginMs`) is shortened to end there.
+ */
+export function retryDelay(
+  attempt: number,
+  now: number,
+  deadline: number,
+  marginMs: number,
+  initialMs: number,
+  maxMs: number,
+): number | undefined {
+  const latest = deadline - marginMs - now;
+  if (latest <= 0) return undefined;
+  return Math.min(fullJitter(attempt, initialMs, maxMs), latest);
+}
+
+/** @internal `retryAfterMs` of a refusal: the back-off step the message had reached (in `[initial, max]`). */
 export function retryAfter(attempt: number, initialMs: number, maxMs: number): number {
-  return Math.max(1_000, Math.ceil(backoffStep(attempt, initialMs, maxMs) / 1_000) * 1_000);
+  return backoffStep(attempt, initialMs, maxMs);
 }

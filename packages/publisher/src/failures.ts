@@ -52,7 +52,7 @@ export function refused(
   return message.mayHaveArrived ? timedOut(message, options, link) : busy(message, options);
 }
 
-/** @internal The broker kept nacking the message: retry after the next back-off step. */
+/** @internal The broker kept nacking the message: retry after the back-off step it had reached. */
 export function busy(message: Outbound, options: ResolvedOptions): BrokerBusyError {
   const { backoffInitialMs, backoffMaxMs } = options;
   return new BrokerBusyError(
@@ -63,14 +63,39 @@ export function busy(message: Outbound, options: ResolvedOptions): BrokerBusyErr
   );
 }
 
-/** @internal The broker stayed blocked (memory or disk alarm) past the message's deadline. */
-export function blocked(message: Outbound, options: ResolvedOptions): BlockedError {
+/** Bounds of `BlockedError.retryAfterMs`: the time the broker has been blocked, from 1 s to a minute. */
+const BLOCKED_RETRY_AFTER_MS = { min: 1_000, max: 60_000 };
+
+/**
+ * @internal The broker stayed blocked (memory or disk alarm) past the message's deadline. An alarm that has lasted
+ * `blockedForMs` is likely to last about as long again: that is the suggested wait, within `BLOCKED_RETRY_AFTER_MS`.
+ */
+export function blocked(message: Outbound, blockedForMs: number): BlockedError {
+  const { min, max } = BLOCKED_RETRY_AFTER_MS;
   return new BlockedError(
     'BROKER_BLOCKED',
     `The broker blocked publishing (memory or disk alarm) and did not unblock before the message's deadline ` +
       `(${message.messageId}). If it was already sent it may still arrive: retry later with the same messageId.`,
-    Math.max(1_000, options.backoffMaxMs),
+    Math.min(max, Math.max(min, Math.round(blockedForMs))),
   );
+}
+
+/**
+ * @internal The error of a message past its deadline (the deadline timer found it). A message sent and not yet
+ * answered (`inFlight`) may still arrive, whatever happened to its earlier copies: that is a timeout, not a refusal.
+ * `blockedForMs`: how long the broker has been blocking publishes, when it is.
+ */
+export function expired(
+  message: Outbound,
+  inFlight: boolean,
+  options: ResolvedOptions,
+  held: { readonly heldMessages: number; readonly heldBytes: number },
+  link: LinkStatus,
+  blockedForMs: number | undefined,
+): WarrenError {
+  if (!message.held) return bufferFull(options, held); // still waiting for buffer space
+  if (!inFlight && message.nacks > 0) return refused(message, options, link);
+  return blockedForMs === undefined ? timedOut(message, options, link) : blocked(message, blockedForMs);
 }
 
 /** @internal No confirm before the deadline: the broker was slow, or the publisher was not connected. */

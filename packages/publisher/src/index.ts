@@ -1,7 +1,9 @@
 export { createPublisher } from './createPublisher';
 export { Publisher } from './Publisher';
 export type { PublisherState, PublisherEvents, ReturnedMessage } from './Publisher';
-export type { PublisherOptions, PublishOptions, RawPublishOptions } from './options';
+export type { PublisherOptions, PublishOptions, RawPublishOptions, PublisherCloseOptions } from './options';
+export { retryOnBackPressure } from './retryOnBackPressure';
+export type { RetryOnBackPressureOptions } from './retryOnBackPressure';
 export type { PublishResult } from './Outbound';
 export type { RequestOptions, LateReplyEvent } from './Requester';
 export { RequestTimeoutError, RemoteError, ReplyChannelLostError, InvalidReplyError } from './requestErrors';

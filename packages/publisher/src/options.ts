@@ -1,4 +1,4 @@
-import { WarrenError, type ConnectionOptions } from '@warren/core';
+import { checkOptions, CONNECTION_OPTIONS, knownOptions, WarrenError, type ConnectionOptions } from '@warren/core';
 
 /**
  * Options of `createPublisher()`. The connection options (`urls`, `name`, `heartbeatSeconds`, `reconnectSeconds`,
@@ -63,6 +63,20 @@ export interface PublisherOptions extends ConnectionOptions {
    */
   readonly backoffMaxMs?: number;
 }
+
+/** @internal The keys of `PublisherOptions`: `createPublisher()` rejects any other with `INVALID_OPTION`. */
+export const PUBLISHER_OPTIONS = knownOptions<PublisherOptions>({
+  ...CONNECTION_OPTIONS,
+  timeoutMs: true,
+  maxInFlight: true,
+  maxBufferMessages: true,
+  maxBufferBytes: true,
+  whenBufferFull: true,
+  maxMessageBytes: true,
+  mandatory: true,
+  backoffInitialMs: true,
+  backoffMaxMs: true,
+});
 
 /** Options of one publish. The message is always persistent (delivery mode 2) and carries a `timestamp`. */
 export interface PublishOptions {
@@ -135,6 +149,22 @@ export interface PublishOptions {
   readonly notBefore?: Date;
 }
 
+/** @internal The keys of `PublishOptions`: `publish()` rejects any other with `INVALID_OPTION`. */
+export const PUBLISH_OPTIONS = knownOptions<PublishOptions>({
+  messageId: true,
+  headers: true,
+  timeoutMs: true,
+  mandatory: true,
+  correlationId: true,
+  replyTo: true,
+  type: true,
+  appId: true,
+  expiration: true,
+  priority: true,
+  delay: true,
+  notBefore: true,
+});
+
 /** Options of `publishRaw()`: a Buffer body is sent as is; any other body is encoded as JSON. */
 export interface RawPublishOptions extends PublishOptions {
   /**
@@ -148,6 +178,25 @@ export interface RawPublishOptions extends PublishOptions {
    */
   readonly contentEncoding?: string;
 }
+
+/** @internal The keys of `RawPublishOptions`: `publishRaw()` rejects any other with `INVALID_OPTION`. */
+export const RAW_PUBLISH_OPTIONS = knownOptions<RawPublishOptions>({
+  ...PUBLISH_OPTIONS,
+  contentType: true,
+  contentEncoding: true,
+});
+
+/** Options of the publisher's `close()`. */
+export interface PublisherCloseOptions {
+  /**
+   * How long to wait for the unconfirmed messages before failing them with `PublisherClosedError`.
+   * @default the publisher's `timeoutMs` (10000 unless set)
+   */
+  readonly timeoutMs?: number;
+}
+
+/** @internal The keys of `PublisherCloseOptions`. */
+export const PUBLISHER_CLOSE_OPTIONS = knownOptions<PublisherCloseOptions>({ timeoutMs: true });
 
 /** @internal Every option defaulted, checked once at the edge. */
 export interface ResolvedOptions {
@@ -165,6 +214,7 @@ export interface ResolvedOptions {
 
 /** @internal */
 export function resolveOptions(options: PublisherOptions): ResolvedOptions {
+  checkOptions('createPublisher()', options, PUBLISHER_OPTIONS);
   const resolved: ResolvedOptions = {
     timeoutMs: options.timeoutMs ?? 10_000,
     maxInFlight: options.maxInFlight ?? 1_000,

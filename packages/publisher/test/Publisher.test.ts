@@ -119,16 +119,31 @@ describe('publish', () => {
     clearInterval(nackAll);
     expect(error).toBeInstanceOf(BrokerBusyError);
     expect((error as BrokerBusyError).code).toBe('BROKER_BUSY');
-    expect((error as BrokerBusyError).retryAfterMs).toBeGreaterThanOrEqual(1000);
+    expect((error as BrokerBusyError).retryAfterMs).toBe(20); // the back-off step reached: backoffMaxMs
     expect(channel.sent.length).toBeGreaterThan(1);
   });
 
+  it('uses the whole budget: the last back-off is shortened to fit the deadline, not skipped', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.99);
+    const { publisher, manager } = fakePublisher({ backoffInitialMs: 100, backoffMaxMs: 5_000, timeoutMs: 600 });
+    const channel = (await manager.connect()).channel;
+    const nackAll = setInterval(() => channel.sent.forEach((_, i) => channel.nack(i + 1)), 2);
+    const started = Date.now();
+    const error = await publisher.publishRaw('x', 'k', {}).catch((e: unknown) => e);
+    clearInterval(nackAll);
+    jest.restoreAllMocks();
+    expect(error).toBeInstanceOf(BrokerBusyError);
+    // Waits of 99, 198, then 396 ms would pass the deadline: the third is cut to end 50 ms before it.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(540);
+    expect(channel.sent.length).toBeGreaterThanOrEqual(4);
+  });
+
   it('does not re-send a nacked message the broker could not answer before the deadline: BrokerBusyError at once', async () => {
-    const { publisher, manager } = fakePublisher({ backoffInitialMs: 10, backoffMaxMs: 10, timeoutMs: 100 });
+    const { publisher, manager } = fakePublisher({ backoffInitialMs: 10, backoffMaxMs: 10, timeoutMs: 40 });
     const channel = (await manager.connect()).channel;
     const result = publisher.publishRaw('x', 'k', {}).catch((e: unknown) => e);
     channel.nack(1);
-    // 10 ms of back-off + 100 ms for the broker to answer the copy would pass the 100 ms deadline.
+    // A copy must go out at least 50 ms (the least answer margin) before the deadline: none can within 40 ms.
     expect(await result).toBeInstanceOf(BrokerBusyError);
     expect(channel.sent).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WarrenError } from '@warren/core';
+import { WarrenError, checkOptions, knownOptions } from '@warren/core';
 import type { Claim, ClaimResult, ClaimTerms, IdempotencyStore } from './store';
 
 /** Options of `MemoryIdempotencyStore`. */
@@ -11,6 +11,8 @@ export interface MemoryIdempotencyStoreOptions {
    */
   readonly maxKeys?: number;
 }
+
+const KNOWN_OPTIONS = knownOptions<MemoryIdempotencyStoreOptions>({ maxKeys: true });
 
 interface Entry {
   /** The claim's token; `undefined` once done. */
@@ -28,6 +30,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly maxKeys: number;
 
   constructor(options: MemoryIdempotencyStoreOptions = {}) {
+    checkOptions('new MemoryIdempotencyStore()', options, KNOWN_OPTIONS);
     const maxKeys = options.maxKeys ?? 100_000;
     if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > 2 ** 32) {
       throw new WarrenError('INVALID_OPTION', `maxKeys must be an integer from 1 to 2^32, got ${String(maxKeys)}.`);

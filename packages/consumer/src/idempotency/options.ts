@@ -1,4 +1,4 @@
-import { WarrenError } from '@warren/core';
+import { checkOptions, knownOptions, WarrenError } from '@warren/core';
 import type { MessageContext } from '../context';
 import type { IdempotencyStore } from './store';
 
@@ -27,6 +27,14 @@ export interface IdempotencyOptions<Payload = unknown, Session = undefined> {
   readonly leaseMs?: number;
 }
 
+/** @internal The keys of `IdempotencyOptions`. */
+export const IDEMPOTENCY_OPTIONS = knownOptions<IdempotencyOptions>({
+  store: true,
+  key: true,
+  ttlMs: true,
+  leaseMs: true,
+});
+
 /** @internal `IdempotencyOptions`, checked and defaulted. */
 export interface ResolvedIdempotency {
   readonly store: IdempotencyStore<unknown>;
@@ -49,6 +57,7 @@ export function resolveIdempotency(
   options: IdempotencyOptions<never, unknown>,
   handlerTimeoutMs: number | undefined,
 ): ResolvedIdempotency {
+  checkOptions('consume() idempotency', options, IDEMPOTENCY_OPTIONS);
   const { store, key } = options;
   if (
     !['claim', 'complete', 'release'].every(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WarrenError } from '@warren/core';
+import { WarrenError, checkOptions, knownOptions } from '@warren/core';
 import { DEFAULT_IDEMPOTENCY_TABLE, quotedTable } from './migration';
 import type { PgQueryable } from './pg-like';
 import type { Claim, ClaimResult, ClaimTerms, IdempotencyStore } from './store';
@@ -14,6 +14,8 @@ export interface PostgresIdempotencyStoreOptions {
    */
   readonly table?: string;
 }
+
+const KNOWN_OPTIONS = knownOptions<PostgresIdempotencyStoreOptions>({ pool: true, table: true });
 
 /**
  * Keys in a PostgreSQL table, shared by every worker, with the same guarantees as `RedisIdempotencyStore`: no two
@@ -30,6 +32,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     if (typeof options?.pool?.query !== 'function') {
       throw new WarrenError('INVALID_OPTION', 'pool must be a pg.Pool (or have its query method).');
     }
+    checkOptions('new PostgresIdempotencyStore()', options, KNOWN_OPTIONS);
     this.pool = options.pool;
     const t = quotedTable(options.table ?? DEFAULT_IDEMPOTENCY_TABLE);
     this.sql = {

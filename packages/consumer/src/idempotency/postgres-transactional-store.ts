@@ -1,4 +1,4 @@
-import { WarrenError } from '@warren/core';
+import { WarrenError, checkOptions, knownOptions } from '@warren/core';
 import { DEFAULT_IDEMPOTENCY_TABLE, quotedTable } from './migration';
 import { IdempotencyStoreError } from './store-error';
 import type { PgClientLike, PgPoolLike } from './pg-like';
@@ -17,6 +17,8 @@ export interface PostgresTransactionalStoreOptions<Client extends PgClientLike> 
    */
   readonly table?: string;
 }
+
+const KNOWN_OPTIONS = knownOptions<PostgresTransactionalStoreOptions<PgClientLike>>({ pool: true, table: true });
 
 /**
  * The inbox pattern: the handler runs inside a PostgreSQL transaction that also writes the key's done-mark, and it
@@ -49,6 +51,7 @@ export class PostgresTransactionalStore<
     if (typeof options?.pool?.connect !== 'function') {
       throw new WarrenError('INVALID_OPTION', 'pool must be a pg.Pool (or have its connect method).');
     }
+    checkOptions('new PostgresTransactionalStore()', options, KNOWN_OPTIONS);
     this.pool = options.pool;
     const t = quotedTable(options.table ?? DEFAULT_IDEMPOTENCY_TABLE);
     // The lock first: without it, an INSERT of a key another open transaction inserted would wait for that one.

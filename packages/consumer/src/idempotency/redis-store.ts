@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WarrenError } from '@warren/core';
+import { WarrenError, checkOptions, knownOptions } from '@warren/core';
 import type { Claim, ClaimResult, ClaimTerms, IdempotencyStore } from './store';
 
 /**
@@ -22,6 +22,8 @@ export interface RedisIdempotencyStoreOptions {
    */
   readonly prefix?: string;
 }
+
+const KNOWN_OPTIONS = knownOptions<RedisIdempotencyStoreOptions>({ redis: true, prefix: true });
 
 /** The value of a done key; a claim's value is its token (a UUID), never this. */
 const DONE = 'done';
@@ -49,6 +51,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     if (typeof options?.redis?.set !== 'function' || typeof options.redis.eval !== 'function') {
       throw new WarrenError('INVALID_OPTION', 'redis must be a Redis client (e.g. `new Redis(url)` from ioredis).');
     }
+    checkOptions('new RedisIdempotencyStore()', options, KNOWN_OPTIONS);
     this.redis = options.redis;
     this.prefix = options.prefix ?? 'warren:idempotency:';
   }
