@@ -2,8 +2,11 @@ import { EventEmitter } from 'node:events';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { z } from 'zod';
 import {
+  bounded,
+  closeManager,
   describeError,
   managerUrl,
+  CLOSE_STEP_MS,
   openConnection,
   redactUrl,
   type MessageContract,
@@ -154,10 +157,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     const subscriptions = this.subscriptions;
     const deadline = Date.now() + timeoutMs;
     // Every broker round trip is bounded: on a dead or black-holed connection it would wait for the heartbeat.
-    await bounded(Promise.all(subscriptions.map((s) => s.stopIntake(this.fatal))), BROKER_OP_TIMEOUT_MS);
+    await bounded(Promise.all(subscriptions.map((s) => s.stopIntake(this.fatal))), CLOSE_STEP_MS);
     await bounded(Promise.all(subscriptions.map((s) => s.idle())), deadline - Date.now());
-    await bounded(Promise.all(subscriptions.map((s) => s.abortAndClose())), BROKER_OP_TIMEOUT_MS);
-    await bounded(this.manager.close(), BROKER_OP_TIMEOUT_MS);
+    await bounded(Promise.all(subscriptions.map((s) => s.abortAndClose())), CLOSE_STEP_MS);
+    await closeManager(this.manager, CLOSE_STEP_MS);
   }
 
   private onConnect(url: string): void {
@@ -187,15 +190,4 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 /** Creates a consumer and starts connecting. */
 export function createConsumer(options: ConsumerOptions): Consumer {
   return new Consumer(options);
-}
-
-/** How long `close()` waits for one broker round trip (cancel, channel close, connection close). */
-const BROKER_OP_TIMEOUT_MS = 5_000;
-
-/** Waits for `promise` at most `ms` (its failure is ignored: closing is best effort once intake stopped). */
-async function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))));
-  await Promise.race([promise.catch(() => undefined), timeout]);
-  clearTimeout(timer);
 }

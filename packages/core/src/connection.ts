@@ -63,6 +63,9 @@ export function fatalConnectError(error: unknown, url: string): ConnectionConfig
   return undefined;
 }
 
+/** How long one connect attempt (TCP, TLS and the AMQP handshake) may take before it is abandoned and retried. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * Opens a reconnecting connection with Warren's defaults (heartbeat 5 s, TCP_NODELAY with the writes of one
  * event-loop turn sent together, a connection name).
@@ -83,6 +86,8 @@ export function openConnection(
     reconnectTimeInSeconds: options.reconnectSeconds ?? 1,
     connectionOptions: {
       noDelay: options.noDelay ?? true,
+      // A connect attempt into a dead network path would otherwise wait for ever (and close() with it).
+      timeout: CONNECT_TIMEOUT_MS,
       ...(options.name === undefined ? {} : { clientProperties: { connection_name: options.name } }),
     },
   });

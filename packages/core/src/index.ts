@@ -3,6 +3,7 @@ export type { WarrenCode } from './errors';
 export { openConnection, fatalConnectError, describeError, managerUrl, ConnectionConfigError } from './connection';
 export type { ConnectionOptions, ConnectedEvent, DisconnectedEvent } from './connection';
 export { connectOnce } from './connect-once';
+export { bounded, closeManager, CLOSE_STEP_MS } from './bounded';
 export { redactUrl, redactText, splitUrls, managementUrlFor, vhostOf, withVhost } from './url';
 export { defineContract, checkPayload } from './contract';
 export type { MessageContract, PayloadOf, ParsedPayloadOf, ValidationIssue, PayloadCheck } from './contract';
