@@ -28,6 +28,11 @@ export class Outbound {
   retryAt = 0;
   /** A copy went out on a channel that closed before confirming it: that copy may have arrived. */
   mayHaveArrived = false;
+  /**
+   * A copy was written to a channel at least once. Until then a failure is definite (the message cannot arrive):
+   * `NOT_SENT`, `BROKER_BLOCKED`; after it a timeout is indeterminate (`PUBLISH_TIMEOUT`).
+   */
+  sent = false;
 
   constructor(
     readonly exchange: string,

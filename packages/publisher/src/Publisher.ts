@@ -17,7 +17,7 @@ import { ConfirmWindow } from './ConfirmWindow';
 import { DeadlineTimer } from './DeadlineTimer';
 import { BINARY_TYPE, encodeJson, JSON_TYPE, toProperties, unencodable } from './encoding';
 import { PublisherClosedError, ValidationError } from './errors';
-import { blocked, bufferFull, refusal, refused, timedOut, unroutable } from './failures';
+import { blocked, bufferFull, notSent, refusal, refused, timedOut, unroutable } from './failures';
 import { newMessageId } from './messageId';
 import type { PublishOptions, RawPublishOptions, ResolvedOptions } from './options';
 import { Outbound, type PublishResult } from './Outbound';
@@ -61,9 +61,9 @@ const ANSWER_MARGIN_MS = 100;
  * | body over `maxMessageBytes` / headers > 64 KiB | fails at once, nothing sent                                    | `MessageTooLargeError` (MESSAGE_TOO_LARGE / HEADERS_TOO_LARGE) |
  * | buffer full (messages or bytes)                | fails at once (or waits for space up to the deadline)          | `BufferFullError` (BUFFER_FULL)          |
  * | connection lost with messages unconfirmed      | re-sends them (same `messageId`) on the next connection        | after the deadline: `PublishTimeoutError` (PUBLISH_TIMEOUT) |
- * | disconnected / connecting                      | buffers, sends on connect                                      | after the deadline: `PublishTimeoutError` |
+ * | disconnected / connecting                      | buffers, sends on connect                                      | after the deadline: `NotSentError` (NOT_SENT) if never sent |
  * | broker nack (queue full, `reject-publish`)     | retries, exponential back-off with full jitter                 | when the budget is spent: `BrokerBusyError` (BROKER_BUSY); `PublishTimeoutError` if a copy may have arrived |
- * | `connection.blocked` (memory/disk alarm)       | holds messages until `unblocked`                               | after the deadline: `BlockedError` (BROKER_BLOCKED) |
+ * | `connection.blocked` (memory/disk alarm)       | holds messages until `unblocked`                               | after the deadline: `BlockedError` (BROKER_BLOCKED) if never sent, else `PublishTimeoutError` |
  * | `basic.return` (no route, `mandatory`)         | fails the message                                              | `UnroutableError` (UNROUTABLE, 312)      |
  * | channel closed: exchange missing (404)         | fails the messages for that exchange, re-sends the others      | `ExchangeNotFoundError` (EXCHANGE_NOT_FOUND) |
  * | channel closed: 403 on the exchange / 406 size | fails the culprit, re-sends the others                         | `ConnectionConfigError` (ACCESS_REFUSED) / `MessageTooLargeError` |
@@ -71,8 +71,8 @@ const ANSWER_MARGIN_MS = 100;
  * | `close()` called                               | waits for confirms up to its deadline, then fails the rest     | `PublisherClosedError` (PUBLISHER_CLOSED) |
  *
  * The back-pressure errors (`BrokerBusyError`, `BufferFullError`, `BlockedError`, `PublishTimeoutError`) extend
- * `BackPressureError` and carry `retryAfterMs`. A `PublishTimeoutError` for a message that had been sent is
- * indeterminate: it may still arrive (at-least-once; deduplicate by `messageId`).
+ * `BackPressureError` and carry `retryAfterMs`. Only `PublishTimeoutError` is indeterminate: the message had been
+ * sent and may still arrive (at-least-once; deduplicate by `messageId`). The others are definite: not delivered.
  *
  * @example
  * const publisher = createPublisher({ urls: process.env.AMQP_URL!, name: 'orders-api' });
@@ -221,6 +221,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
       this.buffer.pending.unshiftAll([message]);
       return false;
     }
+    message.sent = true;
     this.window.add(message);
     if (!ok) this.draining = true;
     return ok;
@@ -348,7 +349,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
 
   /**
    * Fails a message past its deadline (the deadline timer found it). A message sent and not yet answered
-   * (`inFlight`) may still arrive, whatever happened to its earlier copies: that is a timeout, not a refusal.
+   * (`inFlight`) may still arrive, whatever happened to its earlier copies: that is a timeout, not a refusal; one
+   * never sent cannot arrive (`NOT_SENT`, or `BROKER_BLOCKED` while the broker blocks publishing).
    */
   private expire(message: Outbound, inFlight: boolean): void {
     const { options, slot } = this;
@@ -356,7 +358,9 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     if (!message.held)
       error = bufferFull(options, this.buffer); // still waiting for buffer space
     else if (!inFlight && message.nacks > 0) error = refused(message, options, slot);
-    else error = this.isBlocked ? blocked(message, options) : timedOut(message, options, slot);
+    // Never written to a socket: definitely not delivered. Sent once: it may still arrive, blocked or not.
+    else if (!message.sent) error = this.isBlocked ? blocked(message, options) : notSent(message, options, slot);
+    else error = timedOut(message, options, slot);
     this.fail(message, error);
   }
 

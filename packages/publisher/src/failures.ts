@@ -5,6 +5,7 @@ import {
   BrokerBusyError,
   BufferFullError,
   MessageTooLargeError,
+  NotSentError,
   PublisherClosedError,
   PublishTimeoutError,
   UnroutableError,
@@ -63,25 +64,38 @@ export function busy(message: Outbound, options: ResolvedOptions): BrokerBusyErr
   );
 }
 
-/** @internal The broker stayed blocked (memory or disk alarm) past the message's deadline. */
+/** @internal The broker stayed blocked (memory or disk alarm) past the deadline of a message never sent. */
 export function blocked(message: Outbound, options: ResolvedOptions): BlockedError {
   return new BlockedError(
     'BROKER_BLOCKED',
     `The broker blocked publishing (memory or disk alarm) and did not unblock before the message's deadline ` +
-      `(${message.messageId}). If it was already sent it may still arrive: retry later with the same messageId.`,
+      `(${message.messageId}). It was never sent and will not arrive: retry later.`,
     Math.max(1_000, options.backoffMaxMs),
   );
 }
 
-/** @internal No confirm before the deadline: the broker was slow, or the publisher was not connected. */
+/** @internal The deadline came before the message was ever written to a channel: it cannot arrive. */
+export function notSent(message: Outbound, options: ResolvedOptions, link: LinkStatus): NotSentError {
+  const why =
+    link.channel !== undefined
+      ? 'the broker was slow to confirm the messages before it (maxInFlight reached)'
+      : `not connected${link.lastConnectError ? ` (last error: ${link.lastConnectError})` : ''}`;
+  return new NotSentError(
+    'NOT_SENT',
+    `Message ${message.messageId} was not sent before its deadline: ${why}. It will not arrive: retry later.`,
+    Math.max(1_000, options.reconnectMs),
+  );
+}
+
+/** @internal A message sent at least once got no confirm before its deadline: its outcome is unknown. */
 export function timedOut(message: Outbound, options: ResolvedOptions, link: LinkStatus): PublishTimeoutError {
   const why =
     link.channel !== undefined
       ? 'the broker did not confirm it in time'
-      : `not connected${link.lastConnectError ? ` (last error: ${link.lastConnectError})` : ''}`;
+      : `the connection was lost${link.lastConnectError ? ` (last error: ${link.lastConnectError})` : ''}`;
   return new PublishTimeoutError(
     'PUBLISH_TIMEOUT',
-    `Message ${message.messageId} was not confirmed before its deadline: ${why}. If it was sent it may still ` +
+    `Message ${message.messageId} was sent but not confirmed before its deadline: ${why}. It may still ` +
       `arrive; retry with the same messageId.`,
     Math.max(1_000, options.reconnectMs),
   );

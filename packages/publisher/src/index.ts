@@ -11,6 +11,7 @@ export {
   BufferFullError,
   BlockedError,
   PublishTimeoutError,
+  NotSentError,
   MessageTooLargeError,
   ExchangeNotFoundError,
   PublisherClosedError,
