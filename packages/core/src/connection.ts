@@ -1,7 +1,11 @@
 import { connect, type AmqpConnectionManager } from 'amqp-connection-manager';
 import { coalesceWrites, socketOf } from './coalesce-writes';
-import { WarrenError } from './errors';
+import { ConnectionConfigError } from './connection-error';
+import { fatalTlsError } from './tls-errors';
+import { tlsSocketOptions, type TlsOptions } from './tls';
 import { redactText, redactUrl, splitUrls } from './url';
+
+export { ConnectionConfigError };
 
 /** How a publisher or a consumer connects. Shared by both runtimes. */
 export interface ConnectionOptions {
@@ -22,6 +26,12 @@ export interface ConnectionOptions {
    * @default true
    */
   readonly noDelay?: boolean;
+  /**
+   * TLS for `amqps://` URLs: a private CA (`ca`), a client certificate (`cert`, `key`, `passphrase`), `servername`.
+   * Files are read when the connection is created (`TLS_CONFIG` if one cannot be read).
+   * @default Node's defaults: the broker's certificate is verified against Node's trusted roots
+   */
+  readonly tls?: TlsOptions;
 }
 
 /** The `connected` event of the publisher and the consumer: the node's URL, password masked. */
@@ -34,17 +44,12 @@ export interface DisconnectedEvent {
   readonly reason: string;
 }
 
-/**
- * Why a connection cannot succeed by retrying: no usable URL (`INVALID_URL`), wrong credentials (`ACCESS_REFUSED`,
- * 403) or a vhost that does not exist or is not allowed (`VHOST_NOT_FOUND`, 530). amqp-connection-manager would
- * otherwise retry these forever.
- */
-export class ConnectionConfigError extends WarrenError {}
-
 /** Classifies an error from amqplib's connect; returns a typed error when retrying cannot fix it. */
 export function fatalConnectError(error: unknown, url: string): ConnectionConfigError | undefined {
   const message = error instanceof Error ? error.message : String(error);
   const where = redactUrl(url);
+  const tls = fatalTlsError(error, where);
+  if (tls) return tls;
   if (/ACCESS[-_]REFUSED|\b403\b/.test(message)) {
     return new ConnectionConfigError(
       'ACCESS_REFUSED',
@@ -81,6 +86,7 @@ export function openConnection(
     throw new ConnectionConfigError('INVALID_URL', 'No AMQP URL given: pass `urls` or set AMQP_URL.');
   }
   const heartbeat = options.heartbeatSeconds ?? 5;
+  const tls = tlsSocketOptions(options.tls);
   const manager = connect(urls, {
     heartbeatIntervalInSeconds: heartbeat,
     reconnectTimeInSeconds: options.reconnectSeconds ?? 1,
@@ -88,6 +94,7 @@ export function openConnection(
       noDelay: options.noDelay ?? true,
       // A connect attempt into a dead network path would otherwise wait for ever (and close() with it).
       timeout: CONNECT_TIMEOUT_MS,
+      ...tls,
       ...(options.name === undefined ? {} : { clientProperties: { connection_name: options.name } }),
     },
   });

@@ -2,6 +2,8 @@ export { WarrenError, WARREN_CODES } from './errors';
 export type { WarrenCode } from './errors';
 export { openConnection, fatalConnectError, describeError, managerUrl, ConnectionConfigError } from './connection';
 export type { ConnectionOptions, ConnectedEvent, DisconnectedEvent } from './connection';
+export { tlsSocketOptions } from './tls';
+export type { TlsOptions, PemSource } from './tls';
 export { connectOnce } from './connect-once';
 export { bounded, closeManager, CLOSE_STEP_MS } from './bounded';
 export { redactUrl, redactText, splitUrls, managementUrlFor, vhostOf, withVhost } from './url';
