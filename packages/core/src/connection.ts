@@ -39,6 +39,20 @@ export interface ConnectedEvent {
   readonly url: string;
 }
 
+/**
+ * The `connectFailed` event of the publisher and the consumer: a connect attempt failed (refused, unreachable, TLS,
+ * login). Emitted for every attempt; a fatal failure is also the `failed` event. Password masked in both fields.
+ */
+export interface ConnectFailedEvent {
+  readonly url: string;
+  readonly reason: string;
+}
+
+/** amqp-connection-manager's `connectFailed` payload as a `ConnectFailedEvent` (password-free). */
+export function connectFailedEvent(failure: { err?: unknown; url?: unknown }): ConnectFailedEvent {
+  return { url: redactUrl(managerUrl(failure.url)), reason: describeError(failure.err) };
+}
+
 /** The `disconnected` event of the publisher and the consumer: why the connection went away (password masked). */
 export interface DisconnectedEvent {
   readonly reason: string;

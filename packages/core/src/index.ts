@@ -1,7 +1,14 @@
 export { WarrenError, WARREN_CODES } from './errors';
 export type { WarrenCode } from './errors';
-export { openConnection, fatalConnectError, describeError, managerUrl, ConnectionConfigError } from './connection';
-export type { ConnectionOptions, ConnectedEvent, DisconnectedEvent } from './connection';
+export {
+  openConnection,
+  fatalConnectError,
+  describeError,
+  managerUrl,
+  connectFailedEvent,
+  ConnectionConfigError,
+} from './connection';
+export type { ConnectionOptions, ConnectedEvent, DisconnectedEvent, ConnectFailedEvent } from './connection';
 export { tlsSocketOptions } from './tls';
 export type { TlsOptions, PemSource } from './tls';
 export { connectOnce } from './connect-once';

@@ -3,10 +3,11 @@ import type { Options } from 'amqplib';
 import {
   bounded,
   closeManager,
-  describeError,
+  connectFailedEvent,
   managerUrl,
   redactUrl,
   CLOSE_STEP_MS,
+  type ConnectFailedEvent,
   type ConnectionConfigError,
 } from '@warren/core';
 
@@ -37,6 +38,8 @@ export interface ChannelSlotHooks {
   opened(channel: ConfirmChannelLike): void;
   /** The slot's channel closed: `error` is what the broker closed it with, undefined when the connection went. */
   closed(error: unknown): void;
+  /** A connect attempt failed (password-free); the manager retries unless `fatal` follows. */
+  connectFailed(event: ConnectFailedEvent): void;
   /** The connection went (`error`: why, when known); the manager reconnects. */
   disconnected(error: unknown): void;
   /** `connection.blocked` (memory or disk alarm): the broker does not read publishes until `unblocked`. */
@@ -80,7 +83,11 @@ export class ChannelSlot {
       this.connection = undefined;
       hooks.disconnected(err);
     });
-    this.manager.on('connectFailed', ({ err }: { err?: unknown }) => (this.connectError = describeError(err)));
+    this.manager.on('connectFailed', (failure: { err?: unknown; url?: unknown }) => {
+      const event = connectFailedEvent(failure);
+      this.connectError = event.reason;
+      hooks.connectFailed(event);
+    });
     this.manager.on('blocked', ({ reason }: { reason?: string }) => hooks.blocked(reason ?? 'unknown'));
     this.manager.on('unblocked', () => hooks.unblocked());
   }

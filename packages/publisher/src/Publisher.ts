@@ -4,6 +4,7 @@ import {
   checkPayload,
   describeError,
   type ConnectedEvent,
+  type ConnectFailedEvent,
   type ConnectionConfigError,
   type DisconnectedEvent,
   type MessageContract,
@@ -38,6 +39,8 @@ export interface ReturnedMessage {
 export interface PublisherEvents {
   connected: [ConnectedEvent];
   disconnected: [DisconnectedEvent];
+  /** A connect attempt failed (refused, unreachable, TLS, login); it is retried unless `failed` follows. */
+  connectFailed: [ConnectFailedEvent];
   blocked: [{ reason: string }];
   unblocked: [];
   returned: [ReturnedMessage];
@@ -106,6 +109,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.slot = new ChannelSlot(connect, options.reconnectMs, {
       opened: (channel) => this.onChannelOpen(channel),
       closed: (error) => this.onChannelClose(error),
+      connectFailed: (event) => this.emit('connectFailed', event),
       disconnected: (error) => this.onDisconnect(error),
       blocked: (reason) => this.onBlocked(reason),
       unblocked: () => this.onUnblocked(),
@@ -116,6 +120,11 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   /** `connecting` → `connected` ⇄ `disconnected` / `blocked`; `closed` after `close()`, `failed` on a fatal error. */
   get state(): PublisherState {
     return this.currentState;
+  }
+
+  /** Why the last connect attempt failed (password masked), or ''. */
+  get lastConnectError(): string {
+    return this.slot.lastConnectError;
   }
 
   /** What the publisher holds: accepted messages not yet confirmed (buffered, in flight or backing off). */
