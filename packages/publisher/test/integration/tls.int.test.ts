@@ -74,12 +74,17 @@ describe('publisher over TLS (private CA, client certificate required)', () => {
       tls: { ca: certs.otherCaFile, cert: certs.clientCertFile, key: certs.clientKeyFile },
     });
     const fatal = failed(publisher);
+    const attempts: { url: string; reason: string }[] = [];
+    publisher.on('connectFailed', (event) => attempts.push(event));
     const error = await publisher.publishRaw('amq.direct', 'k', {}, { timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TLS_CONFIG' });
     expect((error as Error).message).toMatch(/not trusted/);
     expect((error as Error).message).not.toMatch(/may still arrive|guest:guest/);
     expect(await fatal).toBe(error);
     expect(publisher.state).toBe('failed');
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]!.url).toMatch(/^amqps:\/\/guest:\*\*\*@localhost:\d+/);
+    expect(publisher.lastConnectError).toMatch(/certificate/);
   });
 
   it('fails with TLS_CONFIG when the broker requires a client certificate and none is given', async () => {
