@@ -18,7 +18,7 @@ import { ConfirmWindow } from './ConfirmWindow';
 import { DeadlineTimer } from './DeadlineTimer';
 import { BINARY_TYPE, encodeJson, JSON_TYPE, toProperties, unencodable } from './encoding';
 import { PublisherClosedError, ValidationError } from './errors';
-import { blocked, bufferFull, notSent, refusal, refused, timedOut, unroutable } from './failures';
+import { bufferFull, expired, refusal, refused, unroutable } from './failures';
 import { newMessageId } from './messageId';
 import type { PublishOptions, RawPublishOptions, ResolvedOptions } from './options';
 import { Outbound, type PublishResult } from './Outbound';
@@ -356,21 +356,9 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     message.reject(error);
   }
 
-  /**
-   * Fails a message past its deadline (the deadline timer found it). A message sent and not yet answered
-   * (`inFlight`) may still arrive, whatever happened to its earlier copies: that is a timeout, not a refusal; one
-   * never sent cannot arrive (`NOT_SENT`, or `BROKER_BLOCKED` while the broker blocks publishing).
-   */
+  /** Fails a message past its deadline (the deadline timer found it), with the error `expired` picks. */
   private expire(message: Outbound, inFlight: boolean): void {
-    const { options, slot } = this;
-    let error: WarrenError;
-    if (!message.held)
-      error = bufferFull(options, this.buffer); // still waiting for buffer space
-    else if (!inFlight && message.nacks > 0) error = refused(message, options, slot);
-    // Never written to a socket: definitely not delivered. Sent once: it may still arrive, blocked or not.
-    else if (!message.sent) error = this.isBlocked ? blocked(message, options) : notSent(message, options, slot);
-    else error = timedOut(message, options, slot);
-    this.fail(message, error);
+    this.fail(message, expired(message, inFlight, this.isBlocked, this.options, this.slot, this.buffer));
   }
 
   private failAll(error: Error): void {

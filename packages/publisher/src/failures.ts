@@ -101,6 +101,25 @@ export function timedOut(message: Outbound, options: ResolvedOptions, link: Link
   );
 }
 
+/**
+ * @internal Why a message past its deadline fails. A message sent and not yet answered (`inFlight`) may still
+ * arrive, whatever happened to its earlier copies: a timeout, not a refusal. One never written to a channel cannot
+ * arrive: `NOT_SENT`, or `BROKER_BLOCKED` while the broker blocks publishing (definite codes).
+ */
+export function expired(
+  message: Outbound,
+  inFlight: boolean,
+  isBlocked: boolean,
+  options: ResolvedOptions,
+  link: LinkStatus,
+  held: { readonly heldMessages: number; readonly heldBytes: number },
+): WarrenError {
+  if (!message.held) return bufferFull(options, held); // still waiting for buffer space
+  if (!inFlight && message.nacks > 0) return refused(message, options, link);
+  if (!message.sent) return isBlocked ? blocked(message, options) : notSent(message, options, link);
+  return timedOut(message, options, link);
+}
+
 /** @internal The buffer is full; `held` is what it holds now (the outbound buffer). */
 export function bufferFull(
   options: ResolvedOptions,
