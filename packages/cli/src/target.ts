@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { splitUrls } from '@warren/core';
+import { splitUrls, type TlsOptions } from '@warren/core';
 import { type TopologyTarget } from '@warren/topology';
 import type { CliIo } from './io';
 
@@ -28,9 +28,21 @@ export interface ConnectionFlags {
    * @default 10
    */
   readonly timeout?: number;
+  /**
+   * `--ca`: a PEM file of the CA that signed the broker's certificate (amqps:// with a private CA).
+   * @default Node's trusted root certificates
+   */
+  readonly ca?: string;
+  /**
+   * `--cert` and `--key`: PEM files of a client certificate and its key, for a broker that requires one.
+   * @default none
+   */
+  readonly cert?: string;
+  /** `--key`: see `cert`. @default none */
+  readonly key?: string;
 }
 
-/** Adds `--url`, `--management-url`, `--vhost` and `--timeout` to a command that talks to the broker. */
+/** Adds `--url`, `--management-url`, `--vhost`, `--timeout`, `--ca`, `--cert` and `--key` to a command that talks to the broker. */
 export function withConnectionOptions(command: Command): Command {
   return command
     .addOption(
@@ -56,7 +68,10 @@ export function withConnectionOptions(command: Command): Command {
       new Option('--timeout <seconds>', 'seconds to wait for each management API answer before trying the next node')
         .default(10)
         .argParser(positiveSeconds),
-    );
+    )
+    .addOption(new Option('--ca <file>', "amqps://: PEM file of the CA that signed the broker's certificate"))
+    .addOption(new Option('--cert <file>', 'amqps://: PEM file of a client certificate (with --key)'))
+    .addOption(new Option('--key <file>', "amqps://: PEM file of the client certificate's key (with --cert)"));
 }
 
 /**
@@ -96,6 +111,18 @@ export function targetOf(flags: ConnectionFlags, io: CliIo, fileVhost?: string):
     ...(managementUrl === undefined ? {} : { managementUrl }),
     ...(vhost === undefined ? {} : { vhost }),
     ...(flags.timeout === undefined ? {} : { managementTimeoutMs: flags.timeout * 1000 }),
+    ...(tlsOf(flags) === undefined ? {} : { tls: tlsOf(flags) }),
+  };
+}
+
+/** `--ca`, `--cert`, `--key` as the library's TLS options (file paths), or undefined when none is given. */
+function tlsOf(flags: ConnectionFlags): TlsOptions | undefined {
+  const { ca, cert, key } = flags;
+  if (ca === undefined && cert === undefined && key === undefined) return undefined;
+  return {
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
   };
 }
 

@@ -2,8 +2,12 @@ import { EventEmitter } from 'node:events';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { z } from 'zod';
 import {
+  bounded,
+  closeManager,
+  connectFailedEvent,
   describeError,
   managerUrl,
+  CLOSE_STEP_MS,
   openConnection,
   redactUrl,
   unknownOption,
@@ -55,6 +59,9 @@ import { Subscription } from './subscription';
  * }, { prefetch: 20 });
  * closeOnSignals(consumer);
  */
+/** `connecting` → `connected` ⇄ `disconnected`; `closed` after `close()`, `failed` on a fatal connection error. */
+export type ConsumerState = 'connecting' | 'connected' | 'disconnected' | 'closed' | 'failed';
+
 export class Consumer extends EventEmitter<ConsumerEvents> {
   private readonly manager: AmqpConnectionManager;
   private readonly subscriptions: Subscription[] = [];
@@ -63,6 +70,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   private readonly retryDelayMs: number;
   private closing: Promise<void> | undefined;
   private fatal: WarrenError | undefined;
+  private currentState: ConsumerState = 'connecting';
+  private connectError = '';
 
   constructor(options: ConsumerOptions) {
     super();
@@ -72,9 +81,18 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     this.manager = openConnection(resolved.connection, (error) => this.onFatal(error));
     // The same payloads as the publisher's: the node's URL and a reason, both password-free.
     this.manager.on('connect', ({ url }) => this.onConnect(managerUrl(url)));
-    this.manager.on('disconnect', ({ err }: { err?: unknown }) =>
-      this.emit('disconnected', { reason: err === undefined ? 'connection closed' : describeError(err) }),
-    );
+    this.manager.on('disconnect', ({ err }: { err?: unknown }) => this.onDisconnect(err));
+    this.manager.on('connectFailed', (failure) => this.onConnectFailed(connectFailedEvent(failure)));
+  }
+
+  /** Where the connection stands; with `lastConnectError`, what a health check reports. */
+  get state(): ConsumerState {
+    return this.currentState;
+  }
+
+  /** Why the last connect attempt failed (password masked), or ''. */
+  get lastConnectError(): string {
+    return this.connectError;
   }
 
   /**
@@ -163,19 +181,32 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     const subscriptions = this.subscriptions;
     const deadline = Date.now() + timeoutMs;
     // Every broker round trip is bounded: on a dead or black-holed connection it would wait for the heartbeat.
-    await bounded(Promise.all(subscriptions.map((s) => s.stopIntake(this.fatal))), BROKER_OP_TIMEOUT_MS);
+    await bounded(Promise.all(subscriptions.map((s) => s.stopIntake(this.fatal))), CLOSE_STEP_MS);
     await bounded(Promise.all(subscriptions.map((s) => s.idle())), deadline - Date.now());
-    await bounded(Promise.all(subscriptions.map((s) => s.abortAndClose())), BROKER_OP_TIMEOUT_MS);
-    await bounded(this.manager.close(), BROKER_OP_TIMEOUT_MS);
+    await bounded(Promise.all(subscriptions.map((s) => s.abortAndClose())), CLOSE_STEP_MS);
+    await closeManager(this.manager, CLOSE_STEP_MS);
+    if (this.currentState !== 'failed') this.currentState = 'closed';
   }
 
   private onConnect(url: string): void {
+    if (this.closing === undefined) this.currentState = 'connected';
     this.emit('connected', { url: redactUrl(url) });
     for (const subscription of this.subscriptions) void subscription.open();
   }
 
+  private onDisconnect(err: unknown): void {
+    if (this.closing === undefined) this.currentState = 'disconnected';
+    this.emit('disconnected', { reason: err === undefined ? 'connection closed' : describeError(err) });
+  }
+
+  private onConnectFailed(event: { url: string; reason: string }): void {
+    this.connectError = event.reason;
+    this.emit('connectFailed', event);
+  }
+
   private onFatal(error: WarrenError): void {
     this.fatal = error;
+    this.currentState = 'failed';
     this.emit('failed', error);
     void this.close({ timeoutMs: 0 });
   }
@@ -202,15 +233,4 @@ export function createConsumer(options: ConsumerOptions): Consumer {
 function forgetMissing(subscriptions: Subscription[], subscription: Subscription, error: unknown): void {
   const index = subscriptions.indexOf(subscription);
   if ((error as WarrenError | undefined)?.code === 'QUEUE_NOT_FOUND' && index >= 0) subscriptions.splice(index, 1);
-}
-
-/** How long `close()` waits for one broker round trip (cancel, channel close, connection close). */
-const BROKER_OP_TIMEOUT_MS = 5_000;
-
-/** Waits for `promise` at most `ms` (its failure is ignored: closing is best effort once intake stopped). */
-async function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))));
-  await Promise.race([promise.catch(() => undefined), timeout]);
-  clearTimeout(timer);
 }

@@ -1,4 +1,4 @@
-import type { ConnectedEvent, DisconnectedEvent, WarrenError } from '@warren/core';
+import type { ConnectedEvent, ConnectFailedEvent, DisconnectedEvent, WarrenError } from '@warren/core';
 import type { DeadLetterReason } from './decode';
 
 export interface DeliveredEvent {
@@ -66,6 +66,11 @@ export interface ConsumerEvents {
   connected: [ConnectedEvent];
   /** The connection was lost (password-free reason); the consumer reconnects by itself. */
   disconnected: [DisconnectedEvent];
+  /**
+   * A connect attempt failed (refused, unreachable, TLS, login): emitted for every attempt, so a worker with a wrong
+   * host or CA is not silent. The consumer retries, unless the failure is fatal (then `failed` follows).
+   */
+  connectFailed: [ConnectFailedEvent];
   /** Something went wrong that the consumer recovers from by itself (a channel closed by the broker, ...). */
   warning: [{ readonly queue?: string; readonly message: string }];
   /** The connection cannot succeed (wrong credentials or vhost): the consumer has stopped. */

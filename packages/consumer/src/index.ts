@@ -1,4 +1,5 @@
 export { createConsumer, Consumer } from './consumer';
+export type { ConsumerState } from './consumer';
 export type { ConsumerOptions, ConsumeOptions, CloseOptions } from './options';
 export { closeOnSignals } from './signals';
 export type { CloseOnSignalsOptions } from './signals';

@@ -4,7 +4,7 @@ import { resolveIdempotency, type IdempotencyOptions, type ResolvedIdempotency }
 
 /**
  * Options of `createConsumer()`. The connection options (`urls`, `name`, `heartbeatSeconds`, `reconnectSeconds`,
- * `noDelay`) are those of `@warren/core`, with the same defaults as the publisher's.
+ * `noDelay`, `tls`) are those of `@warren/core`, with the same defaults as the publisher's.
  */
 export interface ConsumerOptions extends ConnectionOptions {
   /** The derived topology (`deriveTopology(...)`): where each work queue's retry tiers and dead-letter queue are. */
@@ -107,10 +107,10 @@ export interface ResolvedConsumeOptions {
 /** @internal Throws `INVALID_OPTION` naming the option. */
 export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsumerOptions {
   checkOptions('createConsumer()', options, CONSUMER_OPTIONS);
-  const { urls, name, heartbeatSeconds, reconnectSeconds, noDelay, topology } = options;
+  const { urls, name, heartbeatSeconds, reconnectSeconds, noDelay, tls, topology } = options;
   if (reconnectSeconds !== undefined) positiveNumber('reconnectSeconds', reconnectSeconds, MAX_TIMER_MS / 1000);
   return {
-    connection: { urls, name, heartbeatSeconds, reconnectSeconds, noDelay },
+    connection: { urls, name, heartbeatSeconds, reconnectSeconds, noDelay, tls },
     topology,
     retryDelayMs: positiveNumber('retryDelayMs', options.retryDelayMs ?? 1000, MAX_TIMER_MS),
   };

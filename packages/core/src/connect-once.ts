@@ -1,5 +1,6 @@
 import { connect, type ChannelModel } from 'amqplib';
 import { describeError, fatalConnectError } from './connection';
+import { tlsSocketOptions, type TlsOptions } from './tls';
 import { WarrenError } from './errors';
 import { redactUrl } from './url';
 
@@ -7,14 +8,21 @@ import { redactUrl } from './url';
  * Opens one short-lived connection (an operator's action: apply, delete, a dead-letter tool), trying each URL of a
  * cluster in turn. Wrong credentials or vhost fail at once with a `ConnectionConfigError`; when no node answers,
  * `BROKER_UNREACHABLE` names each URL (password masked) and why. Errors on the connection are swallowed here:
- * they reach the caller through its pending operations.
+ * they reach the caller through its pending operations. `tls` applies to `amqps://` URLs (`TLS_CONFIG` when it is
+ * wrong).
  */
-export async function connectOnce(urls: readonly string[], name: string): Promise<ChannelModel> {
+export async function connectOnce(urls: readonly string[], name: string, tls?: TlsOptions): Promise<ChannelModel> {
+  const socketOptions = tlsSocketOptions(tls);
   const failures: string[] = [];
   let last: unknown;
   for (const url of urls) {
     try {
-      const model = await connect(url, { noDelay: true, timeout: 10_000, clientProperties: { connection_name: name } });
+      const model = await connect(url, {
+        noDelay: true,
+        timeout: 10_000,
+        clientProperties: { connection_name: name },
+        ...socketOptions,
+      });
       model.on('error', () => undefined);
       return model;
     } catch (error) {

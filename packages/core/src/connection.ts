@@ -1,8 +1,12 @@
 import { connect, type AmqpConnectionManager } from 'amqp-connection-manager';
 import { coalesceWrites, socketOf } from './coalesce-writes';
-import { WarrenError } from './errors';
+import { ConnectionConfigError } from './connection-error';
 import { knownOptions } from './known-options';
+import { fatalTlsError } from './tls-errors';
+import { tlsSocketOptions, type TlsOptions } from './tls';
 import { redactText, redactUrl, splitUrls } from './url';
+
+export { ConnectionConfigError };
 
 /** How a publisher or a consumer connects. Shared by both runtimes. */
 export interface ConnectionOptions {
@@ -23,6 +27,12 @@ export interface ConnectionOptions {
    * @default true
    */
   readonly noDelay?: boolean;
+  /**
+   * TLS for `amqps://` URLs: a private CA (`ca`), a client certificate (`cert`, `key`, `passphrase`), `servername`.
+   * Files are read when the connection is created (`TLS_CONFIG` if one cannot be read).
+   * @default Node's defaults: the broker's certificate is verified against Node's trusted roots
+   */
+  readonly tls?: TlsOptions;
 }
 
 /** The keys of `ConnectionOptions` (unknown keys are rejected with `INVALID_OPTION`). */
@@ -32,6 +42,7 @@ export const CONNECTION_OPTIONS = knownOptions<ConnectionOptions>({
   heartbeatSeconds: true,
   reconnectSeconds: true,
   noDelay: true,
+  tls: true,
 });
 
 /** The `connected` event of the publisher and the consumer: the node's URL, password masked. */
@@ -39,22 +50,31 @@ export interface ConnectedEvent {
   readonly url: string;
 }
 
+/**
+ * The `connectFailed` event of the publisher and the consumer: a connect attempt failed (refused, unreachable, TLS,
+ * login). Emitted for every attempt; a fatal failure is also the `failed` event. Password masked in both fields.
+ */
+export interface ConnectFailedEvent {
+  readonly url: string;
+  readonly reason: string;
+}
+
+/** amqp-connection-manager's `connectFailed` payload as a `ConnectFailedEvent` (password-free). */
+export function connectFailedEvent(failure: { err?: unknown; url?: unknown }): ConnectFailedEvent {
+  return { url: redactUrl(managerUrl(failure.url)), reason: describeError(failure.err) };
+}
+
 /** The `disconnected` event of the publisher and the consumer: why the connection went away (password masked). */
 export interface DisconnectedEvent {
   readonly reason: string;
 }
 
-/**
- * Why a connection cannot succeed by retrying: no usable URL (`INVALID_URL`), wrong credentials (`ACCESS_REFUSED`,
- * 403) or a vhost that does not exist or is not allowed (`VHOST_NOT_FOUND`, 530). amqp-connection-manager would
- * otherwise retry these forever.
- */
-export class ConnectionConfigError extends WarrenError {}
-
 /** Classifies an error from amqplib's connect; returns a typed error when retrying cannot fix it. */
 export function fatalConnectError(error: unknown, url: string): ConnectionConfigError | undefined {
   const message = error instanceof Error ? error.message : String(error);
   const where = redactUrl(url);
+  const tls = fatalTlsError(error, where);
+  if (tls) return tls;
   if (/ACCESS[-_]REFUSED|\b403\b/.test(message)) {
     return new ConnectionConfigError(
       'ACCESS_REFUSED',
@@ -73,6 +93,9 @@ export function fatalConnectError(error: unknown, url: string): ConnectionConfig
   return undefined;
 }
 
+/** How long one connect attempt (TCP, TLS and the AMQP handshake) may take before it is abandoned and retried. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * Opens a reconnecting connection with Warren's defaults (heartbeat 5 s, TCP_NODELAY with the writes of one
  * event-loop turn sent together, a connection name).
@@ -88,11 +111,15 @@ export function openConnection(
     throw new ConnectionConfigError('INVALID_URL', 'No AMQP URL given: pass `urls` or set AMQP_URL.');
   }
   const heartbeat = options.heartbeatSeconds ?? 5;
+  const tls = tlsSocketOptions(options.tls);
   const manager = connect(urls, {
     heartbeatIntervalInSeconds: heartbeat,
     reconnectTimeInSeconds: options.reconnectSeconds ?? 1,
     connectionOptions: {
       noDelay: options.noDelay ?? true,
+      // A connect attempt into a dead network path would otherwise wait for ever (and close() with it).
+      timeout: CONNECT_TIMEOUT_MS,
+      ...tls,
       ...(options.name === undefined ? {} : { clientProperties: { connection_name: options.name } }),
     },
   });

@@ -5,11 +5,15 @@ export {
   fatalConnectError,
   describeError,
   managerUrl,
+  connectFailedEvent,
   ConnectionConfigError,
   CONNECTION_OPTIONS,
 } from './connection';
-export type { ConnectionOptions, ConnectedEvent, DisconnectedEvent } from './connection';
+export type { ConnectionOptions, ConnectedEvent, DisconnectedEvent, ConnectFailedEvent } from './connection';
+export { tlsSocketOptions } from './tls';
+export type { TlsOptions, PemSource } from './tls';
 export { connectOnce } from './connect-once';
+export { bounded, closeManager, CLOSE_STEP_MS } from './bounded';
 export { redactUrl, redactText, splitUrls, managementUrlFor, vhostOf, withVhost } from './url';
 export { defineContract, checkPayload } from './contract';
 export type { MessageContract, PayloadOf, ParsedPayloadOf, ValidationIssue, PayloadCheck } from './contract';

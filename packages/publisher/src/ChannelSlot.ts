@@ -1,6 +1,15 @@
 import type { EventEmitter } from 'node:events';
 import type { Options } from 'amqplib';
-import { describeError, managerUrl, redactUrl, type ConnectionConfigError } from '@warren/core';
+import {
+  bounded,
+  closeManager,
+  connectFailedEvent,
+  managerUrl,
+  redactUrl,
+  CLOSE_STEP_MS,
+  type ConnectFailedEvent,
+  type ConnectionConfigError,
+} from '@warren/core';
 
 /** @internal The part of an amqplib ConfirmChannel the publisher uses: the seam unit tests fake. */
 export interface ConfirmChannelLike extends EventEmitter {
@@ -16,6 +25,8 @@ export interface ChannelModelLike {
 /** @internal The part of amqp-connection-manager the publisher uses (events `connect`, `disconnect`, ...). */
 export interface ConnectionManagerLike extends EventEmitter {
   close(): Promise<void>;
+  /** The current amqplib connection, if any (its socket is destroyed when a close does not finish in time). */
+  readonly connection?: unknown;
 }
 
 /** @internal Opens the connection; calls `onFatal` once when it cannot succeed. */
@@ -27,6 +38,8 @@ export interface ChannelSlotHooks {
   opened(channel: ConfirmChannelLike): void;
   /** The slot's channel closed: `error` is what the broker closed it with, undefined when the connection went. */
   closed(error: unknown): void;
+  /** A connect attempt failed (password-free); the manager retries unless `fatal` follows. */
+  connectFailed(event: ConnectFailedEvent): void;
   /** The connection went (`error`: why, when known); the manager reconnects. */
   disconnected(error: unknown): void;
   /** `connection.blocked` (memory or disk alarm): the broker does not read publishes until `unblocked`. */
@@ -70,7 +83,11 @@ export class ChannelSlot {
       this.connection = undefined;
       hooks.disconnected(err);
     });
-    this.manager.on('connectFailed', ({ err }: { err?: unknown }) => (this.connectError = describeError(err)));
+    this.manager.on('connectFailed', (failure: { err?: unknown; url?: unknown }) => {
+      const event = connectFailedEvent(failure);
+      this.connectError = event.reason;
+      hooks.connectFailed(event);
+    });
     this.manager.on('blocked', ({ reason }: { reason?: string }) => hooks.blocked(reason ?? 'unknown'));
     this.manager.on('unblocked', () => hooks.unblocked());
   }
@@ -94,14 +111,18 @@ export class ChannelSlot {
     return this.closed;
   }
 
-  /** Empties the slot for good: closes its channel, then the connection. */
+  /**
+   * Empties the slot for good: closes its channel, then the connection, both within one `CLOSE_STEP_MS` (on a dead
+   * network neither would ever finish).
+   */
   async close(): Promise<void> {
     this.closed = true;
     const channel = this.current;
     this.current = undefined;
     this.connection = undefined;
-    await channel?.close().catch(noop);
-    await this.manager.close().catch(noop);
+    const deadline = Date.now() + CLOSE_STEP_MS;
+    if (channel) await bounded(channel.close(), deadline - Date.now());
+    await closeManager(this.manager, deadline - Date.now());
   }
 
   private onConnect(connection: ChannelModelLike, url: unknown): void {

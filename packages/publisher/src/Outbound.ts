@@ -24,7 +24,11 @@ export class Outbound {
   settled = false;
   /** True while the message counts against the buffer limits (accepted, not yet settled). */
   held = false;
-  /** When the last copy was sent (epoch ms): its nack measures a round trip. */
+  /**
+   * When the last copy was sent (epoch ms; 0: never): its nack measures a round trip. Until a copy is written to a
+   * channel, a failure is definite (the message cannot arrive): `NOT_SENT`, `BROKER_BLOCKED`; after it a timeout is
+   * indeterminate (`PUBLISH_TIMEOUT`).
+   */
   sentAt = 0;
   /** When a nacked message may be sent again (epoch ms). */
   retryAt = 0;

@@ -4,6 +4,7 @@ import {
   describeError,
   InvalidDelayError,
   type ConnectedEvent,
+  type ConnectFailedEvent,
   type ConnectionConfigError,
   type DisconnectedEvent,
   type MessageContract,
@@ -51,6 +52,8 @@ export interface ReturnedMessage {
 export interface PublisherEvents {
   connected: [ConnectedEvent];
   disconnected: [DisconnectedEvent];
+  /** A connect attempt failed (refused, unreachable, TLS, login); it is retried unless `failed` follows. */
+  connectFailed: [ConnectFailedEvent];
   blocked: [{ reason: string }];
   unblocked: [];
   returned: [ReturnedMessage];
@@ -70,9 +73,9 @@ export interface PublisherEvents {
  * | body over `maxMessageBytes` / headers > 64 KiB | fails at once, nothing sent                                    | `MessageTooLargeError` (MESSAGE_TOO_LARGE / HEADERS_TOO_LARGE) |
  * | buffer full (messages or bytes)                | fails at once (or waits for space up to the deadline)          | `BufferFullError` (BUFFER_FULL)          |
  * | connection lost with messages unconfirmed      | re-sends them (same `messageId`) on the next connection        | after the deadline: `PublishTimeoutError` (PUBLISH_TIMEOUT) |
- * | disconnected / connecting                      | buffers, sends on connect                                      | after the deadline: `PublishTimeoutError` |
+ * | disconnected / connecting                      | buffers, sends on connect                                      | after the deadline: `NotSentError` (NOT_SENT) if never sent |
  * | broker nack (queue full, `reject-publish`)     | retries, exponential back-off with full jitter                 | when the budget is spent: `BrokerBusyError` (BROKER_BUSY); `PublishTimeoutError` if a copy may have arrived |
- * | `connection.blocked` (memory/disk alarm)       | holds messages until `unblocked`                               | after the deadline: `BlockedError` (BROKER_BLOCKED) |
+ * | `connection.blocked` (memory/disk alarm)       | holds messages until `unblocked`                               | after the deadline: `BlockedError` (BROKER_BLOCKED) if never sent, else `PublishTimeoutError` |
  * | `basic.return` (no route, `mandatory`)         | fails the message                                              | `UnroutableError` (UNROUTABLE, 312)      |
  * | channel closed: exchange missing (404)         | fails the messages for that exchange, re-sends the others      | `ExchangeNotFoundError` (EXCHANGE_NOT_FOUND) |
  * | channel closed: 403 on the exchange / 406 size | fails the culprit, re-sends the others                         | `ConnectionConfigError` (ACCESS_REFUSED) / `MessageTooLargeError` |
@@ -80,8 +83,8 @@ export interface PublisherEvents {
  * | `close()` called                               | waits for confirms up to its deadline, then fails the rest     | `PublisherClosedError` (PUBLISHER_CLOSED) |
  *
  * The back-pressure errors (`BrokerBusyError`, `BufferFullError`, `BlockedError`, `PublishTimeoutError`) extend
- * `BackPressureError` and carry `retryAfterMs`. A `PublishTimeoutError` for a message that had been sent is
- * indeterminate: it may still arrive (at-least-once; deduplicate by `messageId`).
+ * `BackPressureError` and carry `retryAfterMs`. Only `PublishTimeoutError` is indeterminate: the message had been
+ * sent and may still arrive (at-least-once; deduplicate by `messageId`). The others are definite: not delivered.
  *
  * @example
  * const publisher = createPublisher({ urls: process.env.AMQP_URL!, name: 'orders-api' });
@@ -120,6 +123,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.slot = new ChannelSlot(connect, options.reconnectMs, {
       opened: (channel) => this.onChannelOpen(channel),
       closed: (error) => this.onChannelClose(error),
+      connectFailed: (event) => this.emit('connectFailed', event),
       disconnected: (error) => this.onDisconnect(error),
       blocked: (reason) => this.onBlocked(reason),
       unblocked: () => this.onUnblocked(),
@@ -130,6 +134,11 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   /** `connecting` → `connected` ⇄ `disconnected` / `blocked`; `closed` after `close()`, `failed` on a fatal error. */
   get state(): PublisherState {
     return this.currentState;
+  }
+
+  /** Why the last connect attempt failed (password masked), or ''. */
+  get lastConnectError(): string {
+    return this.slot.lastConnectError;
   }
 
   /** What the publisher holds: accepted messages not yet confirmed (buffered, in flight or backing off). */

@@ -201,6 +201,7 @@ export class Requester {
       opened: (channel) => this.onOpened(channel as RequestChannel),
       closed: (error) => this.onClosed(error),
       disconnected: () => undefined,
+      connectFailed: () => undefined, // the publisher's own slot reports connect failures
       blocked: () => undefined, // requests wait (and time out) like publishes; nothing to do here
       unblocked: () => undefined,
       fatal: (error) => this.onFatal(error),

@@ -35,8 +35,17 @@ export class BrokerBusyError extends BackPressureError {}
 /** `BUFFER_FULL`: the publisher's buffer (messages or bytes) is full; the message was not accepted. */
 export class BufferFullError extends BackPressureError {}
 
-/** `BROKER_BLOCKED`: the broker blocked publishing (memory or disk alarm) past the message's deadline. */
+/**
+ * `BROKER_BLOCKED`: the broker blocked publishing (memory or disk alarm) past the message's deadline, and the message
+ * was never sent (definite). One sent before the block fails with `PUBLISH_TIMEOUT` instead: it may still arrive.
+ */
 export class BlockedError extends BackPressureError {}
+
+/**
+ * `NOT_SENT`: the deadline came before the message was ever written to a connection (not connected, or the
+ * in-flight window stayed full). Definite: it cannot arrive; retrying is safe.
+ */
+export class NotSentError extends BackPressureError {}
 
 /**
  * `PUBLISH_TIMEOUT`: no confirm before the deadline (broker unreachable or slow). If the message had been sent it

@@ -5,6 +5,7 @@ import {
   BrokerBusyError,
   BufferFullError,
   MessageTooLargeError,
+  NotSentError,
   PublisherClosedError,
   PublishTimeoutError,
   UnroutableError,
@@ -67,23 +68,24 @@ export function busy(message: Outbound, options: ResolvedOptions): BrokerBusyErr
 const BLOCKED_RETRY_AFTER_MS = { min: 1_000, max: 60_000 };
 
 /**
- * @internal The broker stayed blocked (memory or disk alarm) past the message's deadline. An alarm that has lasted
- * `blockedForMs` is likely to last about as long again: that is the suggested wait, within `BLOCKED_RETRY_AFTER_MS`.
+ * @internal The broker stayed blocked (memory or disk alarm) past the deadline of a message never sent. An alarm
+ * that has lasted `blockedForMs` is likely to last about as long again: that is the suggested wait, within
+ * `BLOCKED_RETRY_AFTER_MS`.
  */
 export function blocked(message: Outbound, blockedForMs: number): BlockedError {
   const { min, max } = BLOCKED_RETRY_AFTER_MS;
   return new BlockedError(
     'BROKER_BLOCKED',
     `The broker blocked publishing (memory or disk alarm) and did not unblock before the message's deadline ` +
-      `(${message.messageId}). If it was already sent it may still arrive: retry later with the same messageId.`,
+      `(${message.messageId}). It was never sent and will not arrive: retry later.`,
     Math.min(max, Math.max(min, Math.round(blockedForMs))),
   );
 }
 
 /**
  * @internal The error of a message past its deadline (the deadline timer found it). A message sent and not yet
- * answered (`inFlight`) may still arrive, whatever happened to its earlier copies: that is a timeout, not a refusal.
- * `blockedForMs`: how long the broker has been blocking publishes, when it is.
+ * answered may still arrive, whatever happened to its earlier copies: that is a timeout (indeterminate); one never
+ * sent cannot arrive (definite). `blockedForMs`: how long the broker has been blocking publishes, when it is.
  */
 export function expired(
   message: Outbound,
@@ -95,18 +97,33 @@ export function expired(
 ): WarrenError {
   if (!message.held) return bufferFull(options, held); // still waiting for buffer space
   if (!inFlight && message.nacks > 0) return refused(message, options, link);
-  return blockedForMs === undefined ? timedOut(message, options, link) : blocked(message, blockedForMs);
+  if (message.sentAt === 0)
+    return blockedForMs === undefined ? notSent(message, options, link) : blocked(message, blockedForMs);
+  return timedOut(message, options, link);
 }
 
-/** @internal No confirm before the deadline: the broker was slow, or the publisher was not connected. */
+/** @internal The deadline came before the message was ever written to a channel: it cannot arrive. */
+export function notSent(message: Outbound, options: ResolvedOptions, link: LinkStatus): NotSentError {
+  const why =
+    link.channel !== undefined
+      ? 'the broker was slow to confirm the messages before it (maxInFlight reached)'
+      : `not connected${link.lastConnectError ? ` (last error: ${link.lastConnectError})` : ''}`;
+  return new NotSentError(
+    'NOT_SENT',
+    `Message ${message.messageId} was not sent before its deadline: ${why}. It will not arrive: retry later.`,
+    Math.max(1_000, options.reconnectMs),
+  );
+}
+
+/** @internal A message sent at least once got no confirm before its deadline: its outcome is unknown. */
 export function timedOut(message: Outbound, options: ResolvedOptions, link: LinkStatus): PublishTimeoutError {
   const why =
     link.channel !== undefined
       ? 'the broker did not confirm it in time'
-      : `not connected${link.lastConnectError ? ` (last error: ${link.lastConnectError})` : ''}`;
+      : `the connection was lost${link.lastConnectError ? ` (last error: ${link.lastConnectError})` : ''}`;
   return new PublishTimeoutError(
     'PUBLISH_TIMEOUT',
-    `Message ${message.messageId} was not confirmed before its deadline: ${why}. If it was sent it may still ` +
+    `Message ${message.messageId} was sent but not confirmed before its deadline: ${why}. It may still ` +
       `arrive; retry with the same messageId.`,
     Math.max(1_000, options.reconnectMs),
   );

@@ -15,6 +15,7 @@ export {
   BufferFullError,
   BlockedError,
   PublishTimeoutError,
+  NotSentError,
   MessageTooLargeError,
   ExchangeNotFoundError,
   PublisherClosedError,

@@ -8,6 +8,7 @@ import {
   MessageTooLargeError,
   PublisherClosedError,
   PublishTimeoutError,
+  NotSentError,
   UnroutableError,
   ValidationError,
 } from '../src/errors';
@@ -251,7 +252,7 @@ describe('buffer', () => {
     expect(error).toMatchObject({ code: 'BUFFER_FULL' });
     expect((error as BufferFullError).retryAfterMs).toBeGreaterThanOrEqual(1000);
     expect(publisher.bufferSize.messages).toBe(2);
-    for (const result of held) await expect(result).rejects.toBeInstanceOf(PublishTimeoutError);
+    for (const result of held) await expect(result).rejects.toBeInstanceOf(NotSentError);
   });
 
   it('limits bytes too', async () => {
@@ -259,7 +260,7 @@ describe('buffer', () => {
     const held = publisher.publishRaw('x', 'k', Buffer.alloc(8));
     await expect(publisher.publishRaw('x', 'k', Buffer.alloc(8))).rejects.toBeInstanceOf(BufferFullError);
     expect(publisher.bufferSize).toEqual({ messages: 1, bytes: 8 });
-    await expect(held).rejects.toMatchObject({ code: 'PUBLISH_TIMEOUT' });
+    await expect(held).rejects.toMatchObject({ code: 'NOT_SENT' });
   });
 
   it("waits for space with whenBufferFull: 'wait'", async () => {
@@ -338,12 +339,31 @@ describe('fail fast', () => {
     await expect(waiting).rejects.toBe(fatal);
   });
 
-  it('fails with PublishTimeoutError when not connected by the deadline', async () => {
+  it('fails a message never sent with NotSentError (definite), never "may still arrive", when not connected', async () => {
     const { publisher } = fakePublisher({ timeoutMs: 30 });
     const error = await publisher.publishRaw('x', 'k', {}).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PublishTimeoutError);
-    expect(error).toMatchObject({ code: 'PUBLISH_TIMEOUT' });
+    expect(error).toMatchObject({ code: 'NOT_SENT' });
+    expect(error).toBeInstanceOf(NotSentError);
+    expect((error as Error).message).not.toMatch(/may still\s+arrive/);
     expect(publisher.bufferSize.messages).toBe(0);
+  });
+
+  it('fails a message sent before the connection died with PublishTimeoutError (it may arrive)', async () => {
+    const { publisher, manager } = fakePublisher({ timeoutMs: 100 });
+    const channel = (await manager.connect()).channel;
+    const result = publisher.publishRaw('x', 'k', {});
+    expect(channel.sent).toHaveLength(1);
+    manager.drop();
+    await expect(result).rejects.toMatchObject({ code: 'PUBLISH_TIMEOUT' });
+  });
+
+  it('fails a message sent before a block with PublishTimeoutError, not BROKER_BLOCKED (it may arrive)', async () => {
+    const { publisher, manager } = fakePublisher({ timeoutMs: 50 });
+    const channel = (await manager.connect()).channel;
+    const sent = publisher.publishRaw('x', 'k', {});
+    expect(channel.sent).toHaveLength(1);
+    manager.emit('blocked', { reason: 'low on memory' });
+    await expect(sent).rejects.toMatchObject({ code: 'PUBLISH_TIMEOUT' });
   });
 
   it('holds messages while blocked and fails them with BlockedError at the deadline', async () => {

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, readFileSync, closeSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeError } from '@warren/core';
@@ -16,6 +16,8 @@ import { waitFor } from './waitFor';
  */
 export interface PrivateBroker extends Omit<TestBroker, 'source'> {
   readonly source: 'local-node' | 'container';
+  /** `amqps://guest:guest@localhost:<port>`: the TLS listener, when started with `tls`. */
+  readonly amqpsUrl?: string;
   /** Runs `rabbitmqctl <args>` against this broker only and returns what it printed. */
   rabbitmqctl(args: readonly string[]): Promise<string>;
   /** Stops the whole broker (node or container) cleanly and starts it again on the same data and ports. */
@@ -35,6 +37,25 @@ export interface PrivateBrokerOptions {
    * @default process.env.WARREN_TEST_BROKER when set and not empty, else 'auto'
    */
   readonly mode?: 'auto' | 'container';
+  /**
+   * Adds a TLS listener (`amqpsUrl`) with these PEM files (copied into the node's directory). A local node only:
+   * with a container, `startPrivateBroker` throws `TEST_NODE_FAILED`.
+   * @default none: no TLS listener
+   */
+  readonly tls?: PrivateBrokerTls;
+}
+
+/** The TLS listener of a private broker: RabbitMQ's `ssl_options`. */
+export interface PrivateBrokerTls {
+  /** The CA that clients' certificates must chain to (`ssl_options.cacertfile`). Required. */
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+  /**
+   * `verify_peer` + `fail_if_no_peer_cert`: the broker refuses a client without a certificate signed by `caFile`.
+   * @default false (`verify_none`)
+   */
+  readonly requireClientCertificate?: boolean;
 }
 
 // Debian's and Ubuntu's package layout; the wrapper in /usr/sbin runs the tools as the `rabbitmq` user when root
@@ -53,7 +74,13 @@ const START_TIMEOUT_MS = 90_000;
 export async function startPrivateBroker(options: PrivateBrokerOptions = {}): Promise<PrivateBroker> {
   const mode = options.mode ?? (process.env.WARREN_TEST_BROKER || 'auto');
   const image = options.image ?? process.env.WARREN_RABBITMQ_IMAGE ?? DEFAULT_RABBITMQ_IMAGE;
-  if (mode !== 'container' && localNodePossible()) return startLocalNode();
+  if (mode !== 'container' && localNodePossible()) return startLocalNode(options.tls);
+  if (options.tls) {
+    throw new TestBrokerError(
+      'TEST_NODE_FAILED',
+      'A TLS listener needs a local RabbitMQ node (root and rabbitmq-server).',
+    );
+  }
   if (await dockerAvailable()) return startContainer(image);
   throw new TestBrokerError(
     'NO_TEST_BROKER',
@@ -91,14 +118,16 @@ async function startContainer(image: string): Promise<PrivateBroker> {
   }
 }
 
-async function startLocalNode(): Promise<PrivateBroker> {
+async function startLocalNode(tls: PrivateBrokerTls | undefined): Promise<PrivateBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'warren-node-'));
   const amqpPort = await freePortPair();
   const distPort = await freePortPair();
+  const tlsPort = tls ? await freePortPair() : undefined;
   const node = `warren-${Math.random().toString(36).slice(2, 10)}@${hostname().split('.')[0]}`;
   await writeFile(
     join(dir, 'rabbitmq.conf'),
-    `listeners.tcp.default = ${amqpPort}\nmanagement.tcp.port = ${amqpPort + 10_000}\n`,
+    `listeners.tcp.default = ${amqpPort}\nmanagement.tcp.port = ${amqpPort + 10_000}\n` +
+      (tls && tlsPort ? await tlsConfig(tls, tlsPort, dir) : ''),
   );
   await writeFile(join(dir, 'enabled_plugins'), '[rabbitmq_management].\n');
   const environment = {
@@ -150,12 +179,30 @@ async function startLocalNode(): Promise<PrivateBroker> {
   }
   return {
     amqpUrl: `amqp://guest:guest@127.0.0.1:${amqpPort}`,
+    ...(tlsPort ? { amqpsUrl: `amqps://guest:guest@localhost:${tlsPort}` } : {}),
     managementUrl: `http://guest:guest@127.0.0.1:${amqpPort + 10_000}`,
     source: 'local-node',
     rabbitmqctl,
     stop,
     restart,
   };
+}
+
+/** The `ssl_options` of a TLS listener; the files are copied next to the config, readable by the node's user. */
+async function tlsConfig(tls: PrivateBrokerTls, port: number, dir: string): Promise<string> {
+  const copy = async (from: string, name: string): Promise<string> => {
+    await copyFile(from, join(dir, name));
+    return join(dir, name);
+  };
+  const lines = [
+    `listeners.ssl.default = ${port}`,
+    `ssl_options.cacertfile = ${await copy(tls.caFile, 'tls-ca.pem')}`,
+    `ssl_options.certfile = ${await copy(tls.certFile, 'tls-cert.pem')}`,
+    `ssl_options.keyfile = ${await copy(tls.keyFile, 'tls-key.pem')}`,
+    `ssl_options.verify = ${tls.requireClientCertificate ? 'verify_peer' : 'verify_none'}`,
+    `ssl_options.fail_if_no_peer_cert = ${tls.requireClientCertificate ? 'true' : 'false'}`,
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 async function awaitStartup(

@@ -1,6 +1,6 @@
 import { startPrivateBroker, type BrokerHandle, type PrivateBroker } from '@warren/testing';
-import { BlockedError } from '../../src';
-import { openPublisher, watchForStrayErrors } from './helpers';
+import { BlockedError, PublishTimeoutError } from '../../src';
+import { openPublisher, rawChannel, watchForStrayErrors } from './helpers';
 
 // A memory alarm blocks every publisher of a broker: raise one only on a broker of our own, never the shared one.
 let privateBroker: PrivateBroker;
@@ -27,25 +27,48 @@ async function memoryAlarm(on: boolean): Promise<void> {
 
 describe('publisher and connection.blocked (memory alarm, private broker)', () => {
   it('surfaces blocked as an event and a state, fails at the deadline, and sends after unblocked', async () => {
-    const publisher = openPublisher(broker, stray, { mandatory: false });
+    const channel = await rawChannel(broker);
+    const { queue } = await channel.assertQueue('', { exclusive: true });
+    await channel.bindQueue(queue, 'amq.direct', queue);
+    const publisher = openPublisher(broker, stray);
     const events: string[] = [];
     publisher.on('blocked', ({ reason }) => events.push(`blocked: ${reason}`));
     publisher.on('unblocked', () => events.push('unblocked'));
-    await publisher.publishRaw('amq.direct', 'k', { before: true });
+    await publisher.publishRaw('amq.direct', queue, { before: true }, { messageId: 'before' });
 
     await memoryAlarm(true);
-    // RabbitMQ blocks a connection on its first publish after the alarm; that publish then waits for unblocked.
-    const blocked = await publisher.publishRaw('amq.direct', 'k', {}, { timeoutMs: 3_000 }).catch((e: unknown) => e);
-    expect(blocked).toBeInstanceOf(BlockedError);
-    expect(blocked).toMatchObject({ code: 'BROKER_BLOCKED' });
-    expect((blocked as BlockedError).retryAfterMs).toBeGreaterThanOrEqual(1_000);
+    // RabbitMQ blocks a connection on its first publish after the alarm; that publish, already sent, then waits for
+    // unblocked: its outcome is unknown (it arrives after the alarm clears), so it is a timeout, not BROKER_BLOCKED.
+    const sent = await publisher
+      .publishRaw('amq.direct', queue, {}, { timeoutMs: 3_000, messageId: 'sent' })
+      .catch((e: unknown) => e);
+    expect(sent).toMatchObject({ code: 'PUBLISH_TIMEOUT' });
+    expect(sent).toBeInstanceOf(PublishTimeoutError);
     expect(publisher.state).toBe('blocked');
     expect(events).toEqual(['blocked: low on memory']);
+    // Published while blocked: held, never sent, so definitely not delivered.
+    const held = await publisher
+      .publishRaw('amq.direct', queue, {}, { timeoutMs: 1_000, messageId: 'held' })
+      .catch((e: unknown) => e);
+    expect(held).toBeInstanceOf(BlockedError);
+    expect(held).toMatchObject({ code: 'BROKER_BLOCKED' });
+    expect((held as BlockedError).retryAfterMs).toBeGreaterThanOrEqual(1_000);
+    expect((held as Error).message).not.toContain('may still arrive');
 
-    const waiting = publisher.publishRaw('amq.direct', 'k', { during: true }, { timeoutMs: 30_000 });
+    const waiting = publisher.publishRaw(
+      'amq.direct',
+      queue,
+      { during: true },
+      { timeoutMs: 30_000, messageId: 'after' },
+    );
     await memoryAlarm(false);
     await expect(waiting).resolves.toBeDefined();
     expect(publisher.state).toBe('connected');
     expect(events).toEqual(['blocked: low on memory', 'unblocked']);
+    const arrived: string[] = [];
+    for (let message = await channel.get(queue); message; message = await channel.get(queue)) {
+      arrived.push(String(message.properties.messageId));
+    }
+    expect(arrived.sort()).toEqual(['after', 'before', 'sent']);
   });
 });

@@ -80,7 +80,8 @@ export async function withChannel<T, Confirm extends boolean>(
   confirm: Confirm,
   work: (channel: ChannelOf<Confirm>, model: ChannelModel) => Promise<T>,
 ): Promise<T> {
-  const model = await openAmqp(resolveTarget(options).urls, options.name ?? 'warren-dead-letters');
+  const { urls, tls } = resolveTarget(options);
+  const model = await openAmqp(urls, options.name ?? 'warren-dead-letters', tls);
   let channelError: unknown;
   try {
     const channel = (await (confirm ? model.createConfirmChannel() : model.createChannel())) as ChannelOf<Confirm>;

@@ -73,7 +73,7 @@ export async function applyTopology(
   target: TopologyTarget,
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
-  const { management, vhost, urls } = resolveTarget(target);
+  const { management, vhost, urls, tls } = resolveTarget(target);
   const live = await readLiveTopology(management);
   const plan = diffTopology(desired, live, { vhost, prunePolicies: options.prunePolicies ?? false });
   if (plan.hasDrift) throw new TopologyDriftError(plan);
@@ -81,7 +81,7 @@ export async function applyTopology(
   const dryRun = options.dryRun ?? false;
   if (dryRun || changes.length === 0) return result(plan, [], dryRun);
   const progress = tracker(changes.length, options.onProgress);
-  const model = await openAmqp(urls, 'warren-topology');
+  const model = await openAmqp(urls, 'warren-topology', tls);
   try {
     // Policies first: a queue is then born with its limits, and setting a policy costs the broker a scan of the
     // vhost's queues plus an update of each matching one (~40 ms) — far less when the queue does not exist yet.

@@ -11,10 +11,10 @@ import { openAmqp } from './open-amqp';
  * demo cleanup, never called by `apply`. Objects already gone are skipped.
  */
 export async function deleteTopology(desired: DesiredTopology, target: TopologyTarget): Promise<void> {
-  const { management, urls } = resolveTarget(target);
+  const { management, urls, tls } = resolveTarget(target);
   // Both ends answer before the first delete: queues gone but their policies left would be half a cleanup.
   if (desired.policies.length > 0) await management.overview();
-  const model = await openAmqp(urls, 'warren-topology');
+  const model = await openAmqp(urls, 'warren-topology', tls);
   try {
     await runTasks(
       model,

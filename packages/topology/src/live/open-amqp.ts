@@ -1,14 +1,14 @@
 import type { ChannelModel } from 'amqplib';
-import { connectOnce, ConnectionConfigError, WarrenError } from '@warren/core';
+import { connectOnce, ConnectionConfigError, WarrenError, type TlsOptions } from '@warren/core';
 
 /**
  * `connectOnce`, with one more diagnosis: a port that answers in another protocol (an HTTP server, the management
  * port) makes amqplib read its first bytes as a huge frame. That is a wrong URL, not an unreachable broker.
  * @internal
  */
-export async function openAmqp(urls: readonly string[], name: string): Promise<ChannelModel> {
+export async function openAmqp(urls: readonly string[], name: string, tls?: TlsOptions): Promise<ChannelModel> {
   try {
-    return await connectOnce(urls, name);
+    return await connectOnce(urls, name, tls);
   } catch (error) {
     if (error instanceof WarrenError && /Frame size \d+ exceeds maxFrameSize/.test(error.message)) {
       throw new ConnectionConfigError(

@@ -5,8 +5,10 @@ import {
   redactText,
   redactUrl,
   splitUrls,
+  tlsSocketOptions,
   vhostOf,
   withVhost,
+  type TlsOptions,
 } from '@warren/core';
 
 /** Where plan/apply/export/delete act. */
@@ -30,6 +32,11 @@ export interface TopologyTarget {
    * @default 10000
    */
   readonly managementTimeoutMs?: number;
+  /**
+   * TLS for `amqps://` AMQP URLs: a private CA, a client certificate (see `ConnectionOptions.tls` in `@warren/core`).
+   * @default Node's defaults (the broker's certificate verified against Node's trusted roots)
+   */
+  readonly tls?: TlsOptions;
 }
 
 /** A target with every default filled in. @internal */
@@ -37,6 +44,7 @@ export interface ResolvedTarget {
   readonly urls: string[];
   readonly vhost: string;
   readonly management: ManagementClient;
+  readonly tls: TlsOptions | undefined;
 }
 
 /**
@@ -49,12 +57,13 @@ export function resolveTarget(target: TopologyTarget): ResolvedTarget {
   if (first === undefined)
     throw new ConnectionConfigError('INVALID_URL', 'No AMQP URL given: pass --url or set AMQP_URL.');
   for (const url of urls) checkUrl(url, AMQP);
+  tlsSocketOptions(target.tls); // an unreadable certificate file fails before anything is changed
   const vhost = target.vhost ?? vhostOf(first);
   const managementUrls = target.managementUrl ? splitUrls(target.managementUrl) : urls.map(managementUrlFor);
   if (target.managementUrl) for (const url of managementUrls) checkUrl(url, MANAGEMENT);
   const timeout = target.managementTimeoutMs === undefined ? {} : { timeoutMs: target.managementTimeoutMs };
   const management = new ManagementClient(managementUrls, vhost, timeout);
-  return { urls: urls.map((url) => withVhost(url, vhost)), vhost, management };
+  return { urls: urls.map((url) => withVhost(url, vhost)), vhost, management, tls: target.tls };
 }
 
 interface UrlKind {
