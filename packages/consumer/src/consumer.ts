@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { z } from 'zod';
 import {
+  codecOf,
   describeError,
   managerUrl,
   openConnection,
@@ -35,7 +36,7 @@ import { Subscription } from './subscription';
  * | handler returns / resolves                                | `basic.ack`                                                         |
  * | handler throws / rejects / times out, a retry tier left   | confirmed publish of a copy to `q.retry.<delay>` (attempt + 1), ack |
  * | same, no tier left                                        | confirmed publish to `q.dlx`, reason `retries-exhausted`, ack       |
- * | invalid JSON, schema failure, unknown content type        | confirmed publish to `q.dlx` with that reason, ack                  |
+ * | invalid JSON / undecodable, schema failure, content type  | confirmed publish to `q.dlx` with that reason, ack                  |
  * | handler throws `NonRetryableError`                        | confirmed publish to `q.dlx`, reason `non-retryable`, ack           |
  * | hand-off nacked or returned (queue missing or full)       | after `retryDelayMs`: `basic.nack` requeue (never dropped)          |
  * | failure with no tier left and `deadLetter: false`         | after `retryDelayMs`: `basic.nack` requeue (never dropped)          |
@@ -113,7 +114,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     const { prefetch, handlerTimeoutMs, idempotency } = resolveConsumeOptions(options);
     const subscription = new Subscription({
       layout,
-      schema: typeof target === 'string' ? undefined : (target.schema as z.ZodType),
+      schema: typeof target === 'string' ? undefined : (target.schema as z.ZodType | undefined),
+      codec: typeof target === 'string' ? undefined : codecOf(target),
       handler: idempotency ? idempotentHandler(handler, idempotency, layout.queue, this, this.recorder) : handler,
       prefetch,
       handlerTimeoutMs,

@@ -4,7 +4,10 @@ export { openConnection, fatalConnectError, describeError, managerUrl, Connectio
 export type { ConnectionOptions, ConnectedEvent, DisconnectedEvent } from './connection';
 export { connectOnce } from './connect-once';
 export { redactUrl, redactText, splitUrls, managementUrlFor, vhostOf, withVhost } from './url';
-export { defineContract, checkPayload } from './contract';
+export { defineContract, checkPayload, codecOf } from './contract';
+export { checkJsonPayload } from './json-payload';
+export { jsonCodec, rawCodec } from './codec';
+export type { Codec, CodecProperties, CodecValue } from './codec';
 export type { MessageContract, PayloadOf, ParsedPayloadOf, ValidationIssue, PayloadCheck } from './contract';
 export {
   HEADERS,

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Message } from 'amqplib';
 import {
-  checkPayload,
+  codecOf,
   describeError,
   type ConnectedEvent,
   type ConnectionConfigError,
@@ -15,8 +15,8 @@ import { culpritOf } from './channelErrors';
 import { ChannelSlot, type ConfirmChannelLike, type Connect } from './ChannelSlot';
 import { ConfirmWindow } from './ConfirmWindow';
 import { DeadlineTimer } from './DeadlineTimer';
-import { BINARY_TYPE, encodeJson, JSON_TYPE, toProperties, unencodable } from './encoding';
-import { PublisherClosedError, ValidationError } from './errors';
+import { BINARY_TYPE, encodePayload, encodeUncheckedJson, JSON_TYPE, toProperties, unencodable } from './encoding';
+import { PublisherClosedError } from './errors';
 import { blocked, bufferFull, refusal, refused, timedOut, unroutable } from './failures';
 import { newMessageId } from './messageId';
 import type { PublishOptions, RawPublishOptions, ResolvedOptions } from './options';
@@ -124,21 +124,21 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   }
 
   /**
-   * Validates `payload` against the contract's schema, sends it as JSON to the contract's exchange and routing
-   * key, and resolves when the broker confirms it.
+   * Validates `payload` against the contract's schema, encodes it with the contract's codec (JSON unless it names
+   * one), sends it to the contract's exchange and routing key, and resolves when the broker confirms it.
    */
   publish<C extends MessageContract>(
     contract: C,
     payload: PayloadOf<C>,
     options?: PublishOptions,
   ): Promise<PublishResult> {
-    const checked = checkPayload(contract.schema, payload);
-    if (!checked.ok) {
-      const where = `${contract.exchange || '(default exchange)'} / ${contract.routingKey}`;
-      const message = `Payload for ${where} does not match its contract: ${checked.summary}`;
-      return Promise.reject(new ValidationError(message, checked.issues));
+    let body: Buffer;
+    try {
+      body = encodePayload(contract, payload);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.publishRaw(contract.exchange, contract.routingKey, payload, options);
+    return this.enqueue(contract.exchange, contract.routingKey, body, codecOf(contract).contentType, options);
   }
 
   /**
@@ -148,7 +148,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   publishRaw(exchange: string, routingKey: string, body: unknown, options?: RawPublishOptions): Promise<PublishResult> {
     let content: Buffer;
     try {
-      content = Buffer.isBuffer(body) ? body : encodeJson(body);
+      content = Buffer.isBuffer(body) ? body : encodeUncheckedJson(body);
     } catch (error) {
       return Promise.reject(error);
     }
