@@ -95,6 +95,16 @@ describe('what JSON would drop without a word', () => {
     expect(channel.sent).toHaveLength(0);
   });
 
+  it('walks a payload that contains itself once (JSON.stringify reports the cycle)', async () => {
+    const { publisher } = await connected();
+    const loop: Record<string, unknown> = {};
+    for (let i = 0; i < 20; i++) loop[`k${i}`] = loop;
+    await expect(publisher.publishRaw('x', 'k', loop)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining('circular') as string,
+    });
+  });
+
   it('is a validation issue when the schema keeps the field, not when it strips it', async () => {
     const { publisher, channel } = await connected();
     const Loose = defineContract({ exchange: 'o', routingKey: 'k', schema: z.object({ f: z.any(), n: z.number() }) });
