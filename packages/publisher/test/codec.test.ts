@@ -1,6 +1,7 @@
 import { decode, encode } from '@msgpack/msgpack';
 import { z } from 'zod';
 import { defineContract, rawCodec, type Codec } from '@warren/core';
+import type { Publisher } from '../src';
 import { ValidationError } from '../src/errors';
 import { fakePublisher } from './fakes';
 
@@ -10,11 +11,20 @@ const msgpack: Codec = {
   decode: (body) => decode(body),
 };
 
+const publishers: Publisher[] = [];
+afterEach(async () => {
+  await Promise.all(publishers.splice(0).map((p) => p.close({ timeoutMs: 0 })));
+});
+
 async function connected() {
   const { publisher, manager } = fakePublisher();
+  publishers.push(publisher);
   const { channel } = await manager.connect();
   return { publisher, channel };
 }
+
+/** A publish the test never confirms: closing the publisher after the test fails it. */
+const unconfirmed = (publish: Promise<unknown>): void => void publish.catch(() => undefined);
 
 const issuesOf = async (publish: Promise<unknown>) => {
   const error = await publish.catch((e: unknown) => e);
@@ -31,7 +41,7 @@ describe('codecs', () => {
       codec: msgpack,
       schema: z.object({ n: z.number() }),
     });
-    void publisher.publish(Order, { n: 7 });
+    unconfirmed(publisher.publish(Order, { n: 7 }));
     expect(channel.sent[0]!.properties.contentType).toBe('application/msgpack');
     expect(decode(channel.sent[0]!.content)).toEqual({ n: 7 });
   });
@@ -53,7 +63,7 @@ describe('codecs', () => {
   it('sends a Buffer unchanged with rawCodec, as application/octet-stream', async () => {
     const { publisher, channel } = await connected();
     const Bytes = defineContract({ exchange: 'o', routingKey: 'k', codec: rawCodec });
-    void publisher.publish(Bytes, Buffer.from([1, 2, 3]));
+    unconfirmed(publisher.publish(Bytes, Buffer.from([1, 2, 3])));
     expect(channel.sent[0]!.content).toEqual(Buffer.from([1, 2, 3]));
     expect(channel.sent[0]!.properties.contentType).toBe('application/octet-stream');
   });
@@ -112,7 +122,7 @@ describe('what JSON would drop without a word', () => {
       'f: a function is not sent in JSON (the key would be missing)',
     ]);
     const Strict = defineContract({ exchange: 'o', routingKey: 'k', schema: z.object({ n: z.number().optional() }) });
-    void publisher.publish(Strict, { n: undefined, extra: () => 1 } as never);
+    unconfirmed(publisher.publish(Strict, { n: undefined, extra: () => 1 } as never));
     expect(JSON.parse(channel.sent[0]!.content.toString())).toEqual({});
   });
 });
