@@ -1,6 +1,7 @@
 /**
  * Consumer benchmark: raw amqplib (prefetch 100, no-op handler, ack each; and the same plus JSON.parse and zod) against Warren's consumer (JSON decoding
- * and zod validation of a 1 KiB message, async no-op handler) on the same pre-filled queue, in interleaved rounds;
+ * and zod validation of a 1 KiB message, async no-op handler; and a `rawCodec` contract: the Buffer, no schema) on the
+ * same pre-filled queue, in interleaved rounds;
  * then the retry path (every message fails once) and the client's RSS while draining a large backlog.
  *
  * The broker's throughput is bimodal from run to run, so compare the client CPU time per message and the medians.
@@ -12,7 +13,7 @@
  */
 import { connect, type ChannelModel } from 'amqplib';
 import { z } from 'zod';
-import { defineContract } from '@warren/core';
+import { defineContract, rawCodec } from '@warren/core';
 import { applyTopology, deleteTopology, deriveTopology, parseTopology, type DesiredTopology } from '@warren/topology';
 import { createConsumer, type Consumer } from '@warren/consumer';
 
@@ -100,9 +101,11 @@ async function connectedConsumer(topology: DesiredTopology): Promise<Consumer> {
   return consumer;
 }
 
-async function drainWarren(topology: DesiredTopology, queue: string, count: number, failOnce = false) {
+async function drainWarren(topology: DesiredTopology, queue: string, count: number, failOnce = false, raw = false) {
   const consumer = await connectedConsumer(topology);
-  const contract = defineContract({ exchange: '', routingKey: queue, queue, schema: Order });
+  const contract = raw
+    ? defineContract({ exchange: '', routingKey: queue, queue, codec: rawCodec })
+    : defineContract({ exchange: '', routingKey: queue, queue, schema: Order });
   const result = await measure(count, async () => {
     await consumer.consume(
       contract,
@@ -164,7 +167,8 @@ async function compare(model: ChannelModel, desired: DesiredTopology, queue: str
   const raw: DrainResult[] = [];
   const rawDecode: DrainResult[] = [];
   const warren: DrainResult[] = [];
-  const contenders = ['raw', 'rawDecode', 'warren'] as const;
+  const warrenRaw: DrainResult[] = [];
+  const contenders = ['raw', 'rawDecode', 'warren', 'warrenRaw'] as const;
   for (let round = 0; round < rounds; round++) {
     // Rotate the order so that no contender always runs first (or right after a fill of a cold broker).
     for (let i = 0; i < contenders.length; i++) {
@@ -172,7 +176,8 @@ async function compare(model: ChannelModel, desired: DesiredTopology, queue: str
       await fill(model, queue, messages);
       if (which === 'raw') raw.push(await drainRaw(model, queue, messages));
       else if (which === 'rawDecode') rawDecode.push(await drainRaw(model, queue, messages, true));
-      else warren.push(await drainWarren(desired, queue, messages));
+      else if (which === 'warren') warren.push(await drainWarren(desired, queue, messages));
+      else warrenRaw.push(await drainWarren(desired, queue, messages, false, true));
     }
   }
   const summary = (results: DrainResult[]) => ({
@@ -187,6 +192,7 @@ async function compare(model: ChannelModel, desired: DesiredTopology, queue: str
     rawAmqplib: summary(raw),
     rawAmqplibWithJsonAndZod: summary(rawDecode),
     warrenConsumer: summary(warren),
+    warrenConsumerRawCodec: summary(warrenRaw),
     throughputRatio: +ratio.toFixed(2),
   };
 }

@@ -2,8 +2,8 @@
  * Publisher benchmark (a script, not a test): against one broker in one run,
  *
  * 1. throughput and client CPU per message, 1 KiB persistent messages, classic and quorum queues:
- *    raw amqplib ConfirmChannel with a 1,000-message window vs Warren's `publishRaw` (Buffer) and `publish`
- *    (a zod contract, JSON);
+ *    raw amqplib ConfirmChannel with a 1,000-message window vs Warren's `publishRaw` (Buffer), `publish`
+ *    (a zod contract, JSON) and `publish` of a `rawCodec` contract (Buffer, no schema);
  * 2. end-to-end latency at a steady 2,000 msg/s: Warren publisher → Warren consumer (and raw amqplib with default
  *    socket options → raw consumer, to show what Nagle's algorithm costs), in publish/latency.ts;
  * 3. RSS while publishing 1 M messages into a broker that is down (the buffer cap must hold it flat).
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type Options } from 'amqplib';
 import { z } from 'zod';
-import { defineContract } from '@warren/core';
+import { defineContract, rawCodec } from '@warren/core';
 import { createPublisher, type Publisher } from '@warren/publisher';
 import { AMQP_URL, fmt, run } from './publish/common';
 import { latencySection } from './publish/latency';
@@ -79,6 +79,7 @@ async function throughputSection(connection: ChannelModel, admin: Channel): Prom
       routingKey: queue,
       schema: z.object({ id: z.string(), note: z.string() }),
     });
+    const bytes = defineContract({ exchange: '', routingKey: queue, codec: rawCodec });
     const publisher = createPublisher({ urls: AMQP_URL, name: `warren-bench-${run}` });
     const channel = await connection.createConfirmChannel();
     channel.on('error', () => undefined);
@@ -89,6 +90,7 @@ async function throughputSection(connection: ChannelModel, admin: Channel): Prom
       'amqplib, Warren properties': (n) => rawPublish(channel, queue, n, warrenProperties),
       'warren publishRaw (Buffer)': (n) => warrenPublish(n, () => publisher.publishRaw('', queue, BODY)),
       'warren publish (contract, zod, JSON)': (n) => warrenPublish(n, () => publisher.publish(contract, PAYLOAD)),
+      'warren publish (contract, rawCodec)': (n) => warrenPublish(n, () => publisher.publish(bytes, BODY)),
     };
     for (const [client, send] of Object.entries(clients)) {
       await send(Math.min(5_000, MESSAGES)); // warm-up (JIT, connection)

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import {
   bounded,
   closeManager,
+  codecOf,
   connectFailedEvent,
   describeError,
   managerUrl,
@@ -42,7 +43,7 @@ import { Subscription } from './subscription';
  * | handler returns / resolves                                | `basic.ack`                                                         |
  * | handler throws / rejects / times out, a retry tier left   | confirmed publish of a copy to `q.retry.<delay>` (attempt + 1), ack |
  * | same, no tier left                                        | confirmed publish to `q.dlx`, reason `retries-exhausted`, ack       |
- * | invalid JSON, schema failure, unknown content type        | confirmed publish to `q.dlx` with that reason, ack                  |
+ * | invalid JSON / undecodable, schema failure, content type  | confirmed publish to `q.dlx` with that reason, ack                  |
  * | handler throws `NonRetryableError`                        | confirmed publish to `q.dlx`, reason `non-retryable`, ack           |
  * | hand-off nacked or returned (queue missing or full)       | after `retryDelayMs`: `basic.nack` requeue (never dropped)          |
  * | failure with no tier left and `deadLetter: false`         | after `retryDelayMs`: `basic.nack` requeue (never dropped)          |
@@ -134,7 +135,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     const { prefetch, handlerTimeoutMs, idempotency, replyErrorStack, waitForQueueMs } = resolveConsumeOptions(options);
     const subscription = new Subscription({
       layout,
-      schema: typeof target === 'string' ? undefined : (target.schema as z.ZodType),
+      schema: typeof target === 'string' ? undefined : (target.schema as z.ZodType | undefined),
+      codec: typeof target === 'string' ? undefined : codecOf(target),
       handler: idempotency ? idempotentHandler(handler, idempotency, layout.queue, this, this.recorder) : handler,
       prefetch,
       handlerTimeoutMs,

@@ -1,5 +1,6 @@
-import type { ConsumeMessage } from 'amqplib';
+import type { ConsumeMessage, MessageProperties } from 'amqplib';
 import { attemptOf, originOf } from '@warren/core';
+import { deliveryCountOf } from './delivery-count';
 
 /**
  * What a handler learns about the delivery it is processing. `Transaction` is the type of `transaction`: the client
@@ -9,8 +10,17 @@ export interface MessageContext<Transaction = undefined> {
   /** The publisher's message id: duplicates (at-least-once delivery) are detectable by it. */
   readonly messageId: string | undefined;
   readonly headers: Readonly<Record<string, unknown>>;
-  /** 1-based attempt number: 1 on the first delivery, 2 after the first retry tier, ... */
+  /**
+   * 1-based attempt number: 1 on the first delivery, 2 after the first retry tier, ... It counts the handler's
+   * failures Warren handed to a retry tier (`x-warren-attempt`), not crashes: see `deliveryCount`.
+   */
   readonly attempt: number;
+  /**
+   * How many times the broker delivered this copy of the message before without it being settled (the quorum
+   * queue's `x-delivery-count`: a worker that died, a channel that closed, a requeue): 0 on the first delivery, and
+   * always 0 on a classic queue, which does not count (see `redelivered`). It starts again at 0 in each retry tier.
+   */
+  readonly deliveryCount: number;
   /** The broker delivered this message before (a consumer died or its channel closed before settling it). */
   readonly redelivered: boolean;
   /** Aborted when the attempt times out, the consumer shuts down, or the channel dies: stop work when it fires. */
@@ -20,6 +30,8 @@ export interface MessageContext<Transaction = undefined> {
   readonly routingKey: string;
   /** The work queue it was consumed from. */
   readonly queue: string;
+  /** The message's AMQP properties (content type and encoding, headers, correlation id, ...), as amqplib gives them. */
+  readonly properties: MessageProperties;
   /**
    * With `idempotency: { store: new PostgresTransactionalStore(…) }`: the client of the transaction the done-mark is
    * written in. Write through it, and your writes commit together with the mark (exactly once). `undefined` otherwise.
@@ -66,6 +78,12 @@ export class Delivery<Channel = unknown> implements MessageContext<unknown> {
   }
   get attempt(): number {
     return attemptOf(this.message.properties.headers);
+  }
+  get deliveryCount(): number {
+    return deliveryCountOf(this.message.properties.headers);
+  }
+  get properties(): MessageProperties {
+    return this.message.properties;
   }
   get redelivered(): boolean {
     return this.message.fields.redelivered;

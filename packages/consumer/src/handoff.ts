@@ -2,6 +2,7 @@ import type { Message, Options } from 'amqplib';
 import { attemptOf, HEADERS, isBrokerDeathHeader, originOf } from '@warren/core';
 import type { WorkQueueLayout } from '@warren/topology';
 import type { DeadLetterReason } from './decode';
+import { DELIVERY_COUNT_HEADER } from './delivery-count';
 
 /** Error messages are truncated in headers: amqplib refuses header tables over 64 KiB. */
 export const MAX_ERROR_LENGTH = 1000;
@@ -76,8 +77,11 @@ export function planFailure(
 function failureHeaders(message: Message, queue: string, error: string, now: Date): Record<string, unknown> {
   const headers: Record<string, unknown> = {};
   const original = message.properties.headers ?? {};
-  // The broker's own death records would only grow with every tier round trip; Warren counts attempts itself.
-  for (const key of Object.keys(original)) if (!isBrokerDeathHeader(key)) headers[key] = original[key];
+  // The broker's own death records would only grow with every tier round trip; Warren counts attempts itself. The
+  // delivery count belongs to this copy: the broker starts counting the new one afresh (and does not overwrite it).
+  for (const key of Object.keys(original)) {
+    if (!isBrokerDeathHeader(key) && key !== DELIVERY_COUNT_HEADER) headers[key] = original[key];
+  }
   const origin = originOf(message);
   const at = now.toISOString();
   headers[HEADERS.originalExchange] = origin.exchange;

@@ -22,6 +22,8 @@ const CODE_OF_REASON: Readonly<Record<DeadLetterReason, string>> = {
   'schema-validation': 'VALIDATION_FAILED',
   'invalid-json': 'INVALID_JSON',
   'unknown-content-type': 'UNKNOWN_CONTENT_TYPE',
+  'content-type-mismatch': 'CONTENT_TYPE_MISMATCH',
+  'decode-failed': 'DECODE_FAILED',
 };
 
 /**

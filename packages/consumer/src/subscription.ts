@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { ConsumeMessage } from 'amqplib';
 import type { z } from 'zod';
-import { describeError } from '@warren/core';
+import { describeError, type Codec } from '@warren/core';
 import { type WorkQueueLayout } from '@warren/topology';
 import { AckBatcher } from './ack-batcher';
 import { ackOnce, nackRequeue, returnKey, type ChannelLike, type Pending } from './channel';
@@ -20,6 +20,8 @@ import type { StatsRecorder } from './stats';
 export interface SubscriptionOptions {
   readonly layout: WorkQueueLayout;
   readonly schema: z.ZodType | undefined;
+  /** The contract's codec; undefined for a queue consumed by name (JSON). */
+  readonly codec?: Codec;
   /** The handler, wrapped by `idempotentHandler` when the subscription has `idempotency`. */
   readonly handler: Handler<unknown, unknown>;
   readonly prefetch: number;
@@ -218,7 +220,7 @@ export class Subscription {
       const { messageId, attempt, redelivered } = delivery;
       events.emit('delivered', { queue: this.queue, messageId, attempt, redelivered });
     }
-    const decoded = decodePayload(message, this.options.schema);
+    const decoded = decodePayload(message, this.options.schema, this.options.codec);
     if (!decoded.ok) {
       delivery.handlerDone = true;
       return this.fail(delivery, decoded);

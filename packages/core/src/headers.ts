@@ -28,6 +28,8 @@ export const WARREN_DEAD_LETTER_REASONS = [
   'schema-validation',
   'invalid-json',
   'unknown-content-type',
+  'content-type-mismatch',
+  'decode-failed',
 ] as const;
 export const BROKER_DEAD_LETTER_REASONS = ['rejected', 'expired', 'maxlen', 'delivery_limit'] as const;
 export const DEAD_LETTER_REASONS: readonly string[] = [...WARREN_DEAD_LETTER_REASONS, ...BROKER_DEAD_LETTER_REASONS];

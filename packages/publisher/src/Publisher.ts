@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Message } from 'amqplib';
 import {
+  codecOf,
   describeError,
   InvalidDelayError,
   type ConnectedEvent,
@@ -18,7 +19,7 @@ import { ChannelSlot, type ConfirmChannelLike, type Connect } from './ChannelSlo
 import { ConfirmWindow } from './ConfirmWindow';
 import { DeadlineTimer } from './DeadlineTimer';
 import { NackBackoff } from './NackBackoff';
-import { BINARY_TYPE, encodeJson, JSON_TYPE, toProperties, unencodable } from './encoding';
+import { BINARY_TYPE, encodeOrError, encodeUncheckedJson, JSON_TYPE, toProperties, unencodable } from './encoding';
 import { PublisherClosedError } from './errors';
 import { bufferFull, expired, refusal, refused, unroutable } from './failures';
 import { newMessageId } from './messageId';
@@ -35,7 +36,6 @@ import { scheduleDestination } from './schedule';
 import { Outbound, type PublishResult } from './Outbound';
 import { OutboundBuffer } from './OutboundBuffer';
 import { Requester, type LateReplyEvent, type RequestOptions } from './Requester';
-import { badPayload } from './validatePayload';
 
 export type PublisherState = 'connecting' | 'connected' | 'disconnected' | 'blocked' | 'closed' | 'failed';
 
@@ -147,17 +147,17 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   }
 
   /**
-   * Validates `payload` against the contract's schema, sends it as JSON to the contract's exchange and routing
-   * key, and resolves when the broker confirms it.
+   * Validates `payload` against the contract's schema, encodes it with the contract's codec (JSON unless it names
+   * one), sends it to the contract's exchange and routing key, and resolves when the broker confirms it.
    */
   publish<C extends MessageContract>(
     contract: C,
     payload: PayloadOf<C>,
     options?: PublishOptions,
   ): Promise<PublishResult> {
-    const invalid = unknownOption('publish()', options, PUBLISH_OPTIONS);
-    if (invalid) return Promise.reject(invalid);
-    return badPayload(contract, payload) ?? this.publishRaw(contract.exchange, contract.routingKey, payload, options);
+    const body = unknownOption('publish()', options, PUBLISH_OPTIONS) ?? encodeOrError(contract, payload);
+    if (!Buffer.isBuffer(body)) return Promise.reject(body);
+    return this.enqueue(contract.exchange, contract.routingKey, body, codecOf(contract).contentType, options);
   }
 
   /** Sends a request and resolves with the worker's reply: see `Requester` and the README's "Request/reply". */
@@ -174,7 +174,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     if (invalid) return Promise.reject(invalid);
     let content: Buffer;
     try {
-      content = Buffer.isBuffer(body) ? body : encodeJson(body);
+      content = Buffer.isBuffer(body) ? body : encodeUncheckedJson(body);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -1,6 +1,7 @@
 import type { Message, Options } from 'amqplib';
 import type { z } from 'zod';
 import {
+  codecOf,
   describeError,
   REPLY,
   type ConnectionConfigError,
@@ -12,13 +13,12 @@ import {
 import { culpritOf } from './channelErrors';
 import { ChannelSlot, type ConfirmChannelLike, type Connect } from './ChannelSlot';
 import { decodeReply } from './decodeReply';
-import { encodeJson, JSON_TYPE, toProperties, unencodable } from './encoding';
+import { encodeOrError, toProperties, unencodable } from './encoding';
 import { BrokerBusyError, BufferFullError, PublisherClosedError } from './errors';
 import { refusal, unroutable } from './failures';
 import { newMessageId } from './messageId';
 import type { ResolvedOptions } from './options';
 import { ReplyChannelLostError, RequestTimeoutError } from './requestErrors';
-import { badPayload } from './validatePayload';
 
 /** Options of one `publisher.request()`. */
 export interface RequestOptions {
@@ -129,15 +129,9 @@ export class Requester {
     payload: PayloadOf<C>,
     options: RequestOptions = {},
   ): Promise<ReplyOf<C>> {
-    const invalid = badPayload(contract, payload);
-    if (invalid) return invalid;
+    const body = encodeOrError(contract, payload);
+    if (!Buffer.isBuffer(body)) return Promise.reject(body);
     if (options.signal?.aborted) return Promise.reject(options.signal.reason as Error);
-    let body: Buffer;
-    try {
-      body = encodeJson(payload);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
     const refused = refusal(body.length, this.options, this.fatal, this.closed) ?? this.full();
     if (refused) return Promise.reject(refused);
     return new Promise((resolve, reject) => this.start(contract, body, options, resolve, reject));
@@ -170,7 +164,8 @@ export class Requester {
     reject: (error: unknown) => void,
   ): void {
     const correlationId = newMessageId();
-    const base = toProperties(options, JSON_TYPE, options.messageId ?? newMessageId(), Date.now(), true);
+    const contentType = codecOf(contract).contentType;
+    const base = toProperties(options, contentType, options.messageId ?? newMessageId(), Date.now(), true);
     const properties = { ...base, correlationId, replyTo: REPLY.directReplyTo };
     const { exchange, routingKey } = contract;
     const request = new PendingRequest(

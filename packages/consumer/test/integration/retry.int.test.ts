@@ -92,7 +92,7 @@ describe('retries and the dead-letter queue', () => {
     expect(reasons).toEqual({
       'bad-json': 'invalid-json',
       'bad-schema': 'schema-validation',
-      xml: 'unknown-content-type',
+      xml: 'content-type-mismatch', // a contract expects its codec's content type
     });
     expect(parked.every((m) => m.properties.headers![HEADERS.attempt] === 1)).toBe(true);
   });
