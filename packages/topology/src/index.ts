@@ -24,6 +24,9 @@ export type {
   ArgumentValue,
 } from './model/desired';
 export { topologySchema, defineTopology } from './model/schema';
+export { nextTick, nextTicks, previousTicks } from './model/schedule-times';
+export type { ScheduleTiming } from './model/schedule-times';
+export type { ScheduleDefinition } from './model/schedule-schema';
 export type {
   Topology,
   TopologyInput,

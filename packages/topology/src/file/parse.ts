@@ -66,6 +66,7 @@ function partialTopology(input: unknown): { topology: Topology; salvaged: Readon
   const topology = {
     exchanges: section('exchanges', input.exchanges, exchangeSchema, exchangeSchema.parse({ type: 'direct' })),
     queues: section('queues', input.queues, queueSchema, queueSchema.parse({ deadLetter: false })),
+    schedules: {},
   };
   return { topology, salvaged };
 }
@@ -124,6 +125,7 @@ function allowedKeys(path: IssuePath): readonly string[] {
   const last = path[path.length - 1];
   if (path.length === 0) return ALLOWED_KEYS.topology;
   if (typeof last === 'number') return ALLOWED_KEYS.binding;
+  if (path[0] === 'schedules') return ALLOWED_KEYS.schedule;
   if (path.length === 2) return path[0] === 'exchanges' ? ALLOWED_KEYS.exchange : ALLOWED_KEYS.queue;
   if (last === 'limits') return ALLOWED_KEYS.limits;
   return ALLOWED_KEYS.retry;

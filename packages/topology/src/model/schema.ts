@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDelay } from './names';
+import { scheduleSchema, scheduleShape } from './schedule-schema';
 
 /**
  * The topology file, as one zod schema. The TypeScript types are inferred from it: `TopologyInput` is what a
@@ -173,6 +174,10 @@ const topologyShape = {
   queues: z
     .record(z.string(), queueSchema, wrongType('expected `queues` as a map of queue name to settings'))
     .default({}),
+  /** Recurring ticks published by `@warren/scheduler` (see its README). @default {} */
+  schedules: z
+    .record(z.string(), scheduleSchema, wrongType('expected `schedules` as a map of schedule name to settings'))
+    .default({}),
 };
 
 /** The topology file schema. */
@@ -186,6 +191,7 @@ export const ALLOWED_KEYS = {
   limits: Object.keys(limitsShape),
   retry: Object.keys(retryShape),
   binding: Object.keys(bindingShape),
+  schedule: Object.keys(scheduleShape),
 } as const;
 
 /** A parsed, fully defaulted topology (delays in milliseconds). */
