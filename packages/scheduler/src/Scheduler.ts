@@ -85,7 +85,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
 
   /** Each schedule with its next tick after `now`. */
   status(now: Date = new Date()): ScheduleStatus[] {
-    return Object.entries(this.options.topology.schedules).map(([name, schedule]) => {
+    return Object.entries(this.options.schedules).map(([name, schedule]) => {
       const last = this.cursors[name];
       return { name, next: nextTick(schedule, now), last: last === undefined ? undefined : new Date(last) };
     });
@@ -130,7 +130,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private async evaluate(term: number): Promise<void> {
     if (term !== this.term) return;
     const now = new Date();
-    const plans = Object.entries(this.options.topology.schedules).map(([name, schedule]) => {
+    const plans = Object.entries(this.options.schedules).map(([name, schedule]) => {
       const cursor = this.cursors[name];
       return {
         name,
@@ -189,7 +189,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private arm(term: number): void {
     if (term !== this.term) return;
     const now = Date.now();
-    const nexts = Object.values(this.options.topology.schedules)
+    const nexts = Object.values(this.options.schedules)
       .map((schedule) => nextTick(schedule, new Date(now))?.getTime())
       .filter((at): at is number => at !== undefined);
     const wait = Math.min(MAX_SLEEP_MS, ...nexts.map((at) => at - now));

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { splitUrls, WarrenError, type ConnectionOptions, type MessageContract } from '@warren/core';
-import type { Topology } from '@warren/topology';
+import type { ScheduleDefinition, Topology } from '@warren/topology';
 
 /** What a payload function is given: the schedule's name and the tick's due time (not the time it fired). */
 export interface TickContext {
@@ -40,7 +40,7 @@ export interface SchedulerOptions extends ConnectionOptions {
 
 /** @internal */
 export interface ResolvedSchedulerOptions {
-  readonly topology: Topology;
+  readonly schedules: Readonly<Record<string, ScheduleDefinition>>;
   readonly urls: readonly string[];
   readonly payloads: Readonly<Record<string, PayloadFactory>>;
   readonly contracts: Readonly<Record<string, MessageContract>>;
@@ -57,8 +57,9 @@ export const DEFAULT_LEASE_QUEUE = 'warren.scheduler';
 export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSchedulerOptions {
   const urls = splitUrls(options.urls);
   if (urls.length === 0) throw new WarrenError('INVALID_URL', 'No AMQP URL given: pass `urls` or set AMQP_URL.');
-  const schedules = options.topology?.schedules;
-  if (schedules === undefined) invalid('`topology` must be a parsed topology (loadTopologyFile or parseTopology)');
+  if (typeof options.topology?.queues !== 'object')
+    invalid('`topology` must be a parsed topology (loadTopologyFile or parseTopology)');
+  const schedules = options.topology.schedules ?? {};
   const payloads = options.payloads ?? {};
   const contracts = options.contracts ?? {};
   for (const name of Object.keys(payloads))
@@ -72,7 +73,7 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
         `schedule "${name}" publishes contract "${schedule.contract}": pass it as \`contracts: { '${schedule.contract}': ... }\``,
       );
   return {
-    topology: options.topology,
+    schedules,
     urls,
     payloads,
     contracts,

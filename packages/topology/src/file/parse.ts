@@ -66,7 +66,6 @@ function partialTopology(input: unknown): { topology: Topology; salvaged: Readon
   const topology = {
     exchanges: section('exchanges', input.exchanges, exchangeSchema, exchangeSchema.parse({ type: 'direct' })),
     queues: section('queues', input.queues, queueSchema, queueSchema.parse({ deadLetter: false })),
-    schedules: {},
   };
   return { topology, salvaged };
 }

@@ -14,7 +14,7 @@ interface RawIssue {
  */
 export function scheduleReferenceIssues(topology: Topology): RawIssue[] {
   const declared = Object.keys(topology.exchanges);
-  return Object.entries(topology.schedules).flatMap(([name, schedule]): RawIssue[] => {
+  return Object.entries(topology.schedules ?? {}).flatMap(([name, schedule]): RawIssue[] => {
     const path = ['schedules', name, 'exchange'];
     const exchange = schedule.exchange;
     if (name.trim() === '') return [{ path: ['schedules', name], message: 'a schedule needs a non-empty name' }];

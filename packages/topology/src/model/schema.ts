@@ -174,10 +174,10 @@ const topologyShape = {
   queues: z
     .record(z.string(), queueSchema, wrongType('expected `queues` as a map of queue name to settings'))
     .default({}),
-  /** Recurring ticks published by `@warren/scheduler` (see its README). @default {} */
+  /** Recurring ticks published by `@warren/scheduler` (see its README). @default none */
   schedules: z
     .record(z.string(), scheduleSchema, wrongType('expected `schedules` as a map of schedule name to settings'))
-    .default({}),
+    .optional(),
 };
 
 /** The topology file schema. */
