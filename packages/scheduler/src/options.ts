@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { splitUrls, WarrenError, type ConnectionOptions, type MessageContract } from '@warren/core';
-import type { ScheduleDefinition, Topology } from '@warren/topology';
+import { DEFAULT_SCHEDULER_LEASE_QUEUE, type ScheduleDefinition, type Topology } from '@warren/topology';
 
 /** What a payload function is given: the schedule's name and the tick's due time (not the time it fired). */
 export interface TickContext {
@@ -51,8 +51,6 @@ export interface ResolvedSchedulerOptions {
   readonly identity: string;
 }
 
-export const DEFAULT_LEASE_QUEUE = 'warren.scheduler';
-
 /** Normalises the options once; throws `WarrenError` (`INVALID_OPTION`, `INVALID_URL`) on bad ones. @internal */
 export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSchedulerOptions {
   const urls = splitUrls(options.urls);
@@ -77,7 +75,7 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
     urls,
     payloads,
     contracts,
-    leaseQueue: options.leaseQueue ?? DEFAULT_LEASE_QUEUE,
+    leaseQueue: options.leaseQueue ?? DEFAULT_SCHEDULER_LEASE_QUEUE,
     lateAfterMs: positive('lateAfterMs', options.lateAfterMs, 1000),
     publishTimeoutMs: positive('publishTimeoutMs', options.publishTimeoutMs, 5000),
     identity: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,

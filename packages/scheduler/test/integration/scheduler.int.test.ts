@@ -2,6 +2,7 @@
 // SIGKILLed mid-run and the other takes over within 5 s, with at most one tick duplicated or skipped (catchUp: last).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type ChannelModel } from 'amqplib';
+import { parseTopology, schedulesStatus } from '@warren/topology';
 import { uniqueName, useBroker, waitFor } from '@warren/testing';
 
 const broker = useBroker();
@@ -37,6 +38,10 @@ class Child {
   get leading(): boolean {
     const last = this.lines.filter((l) => l.startsWith('leading') || l.startsWith('following')).pop();
     return last?.startsWith('leading') ?? false;
+  }
+
+  get identity(): string | undefined {
+    return this.lines.find((l) => l.startsWith('identity '))?.split(' ')[1];
   }
 
   ticks(): string[] {
@@ -88,6 +93,16 @@ describe('scheduler: two processes, one leader, kill -9', () => {
     await until('the second connects', 15_000, () => second.lines.some((l) => l.startsWith('connected')));
     await until('8 ticks', 20_000, () => received.length >= 8);
     expect(second.leading).toBe(false);
+    // `warren schedules` names the leader and the standby (the lease queue's active and waiting consumers).
+    const status = await waitFor('the lease status', 15_000, async () => {
+      const { lease: live } = await schedulesStatus(
+        parseTopology(topology),
+        { amqpUrl: broker.amqpUrl },
+        { leaseQueue: lease },
+      );
+      return live.standby.length === 1 ? live : undefined;
+    });
+    expect(status).toMatchObject({ queue: lease, exists: true, leader: first.identity, standby: [second.identity] });
 
     const killedAt = Date.now();
     await first.stop('SIGKILL');

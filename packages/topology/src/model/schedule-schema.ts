@@ -7,6 +7,9 @@ import { parseDelay } from './names';
  * Exactly one of `cron` and `every`; exactly one of `contract` and `exchange` (+ `routingKey`).
  */
 
+/** The lease queue `@warren/scheduler` uses unless told otherwise (its tick log is `<lease>.ticks`). */
+export const DEFAULT_SCHEDULER_LEASE_QUEUE = 'warren.scheduler';
+
 const CATCH_UP_HELP = 'expected `catchUp`: skip, last or all';
 
 /** A 5-field (minute first) or 6-field (second first) cron expression, parsed by croner. */
