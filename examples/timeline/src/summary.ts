@@ -1,3 +1,4 @@
+import type { AggregationSnapshot } from './aggregation';
 import type { LoadCounts } from './load';
 import { totalRetrying, type Depths } from './queue-depths';
 import type { WorkerStatsSnapshot } from './worker-stats';
@@ -34,6 +35,8 @@ export interface DemoSummary {
   readonly duplicates: number;
   /** `accepted === processed + deadLettered + stillQueued - duplicates`: no accepted post lost. */
   readonly balanced: boolean;
+  /** The nightly aggregation's ticks (every 3 s in the demo), as the worker received them. */
+  readonly aggregation?: AggregationSnapshot;
 }
 
 export interface SummaryInput {
@@ -44,6 +47,7 @@ export interface SummaryInput {
   readonly worker: WorkerStatsSnapshot;
   readonly depths: Depths;
   readonly queueNames: { readonly work: string; readonly deadLetter: string };
+  readonly aggregation?: AggregationSnapshot;
 }
 
 export function summarize(input: SummaryInput): DemoSummary {
@@ -69,6 +73,7 @@ export function summarize(input: SummaryInput): DemoSummary {
     returning: depths.returning,
     duplicates: Math.max(0, counted - accepted),
     balanced: counted >= accepted,
+    ...(input.aggregation === undefined ? {} : { aggregation: input.aggregation }),
   };
 }
 
@@ -102,6 +107,7 @@ export function finalTable(summary: DemoSummary): string {
     ['still queued', summary.stillQueued],
     ...Object.entries(summary.queues).map(([queue, n]): [string, number] => [`ready in ${queue}`, n]),
     ['waiting in a tier to re-enter the work queue (see README)', summary.returning],
+    ...aggregationRows(summary.aggregation),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const duplicates = summary.duplicates > 0 ? ` - ${summary.duplicates} duplicate(s) (same messageId)` : '';
@@ -115,6 +121,15 @@ export function finalTable(summary: DemoSummary): string {
     '',
     `  ${summary.balanced ? 'OK' : 'MISMATCH'}: ${check}`,
   ].join('\n');
+}
+
+/** The nightly aggregation (every 3 s in the demo): ticks received once each by messageId, and copies absorbed. */
+function aggregationRows(aggregation: AggregationSnapshot | undefined): Array<[string, number | string]> {
+  if (aggregation === undefined) return [];
+  return [
+    ['nightly aggregations run (scheduler, every 3 s here)', aggregation.ticks],
+    ['  duplicate ticks absorbed (same messageId)', aggregation.duplicates],
+  ];
 }
 
 /** `timeline.fanout.retry.500ms` → `500ms`. */
