@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { describeError, fatalConnectError, redactUrl, type WarrenError } from '@warren/core';
+import { withTimeout } from './withTimeout';
 
 /** @internal */
 export interface LeaseEvents {
@@ -43,8 +44,9 @@ export const leaseQueueArguments = {
  * `x-max-length: 1` when one is ready), so a token lost to a delivery limit or a purge is replaced; extra tokens
  * wait in the queue, as only the active consumer ever receives any.
  *
- * The lease's connection is also the fence: `confirm()` makes a round trip on it before each tick, so a leader
- * whose connection is gone (or which was paused long enough to be replaced) stops before it fires.
+ * The lease's connection is also the fence: `confirm()` makes a bounded round trip on it before each firing and
+ * every `fenceTimeoutMs` while leading, so a leader whose connection is gone or silent (or which was paused long
+ * enough to be replaced) steps down, and does not fire.
  */
 export class Lease extends EventEmitter<LeaseEvents> {
   private model: ChannelModel | undefined;
@@ -53,6 +55,7 @@ export class Lease extends EventEmitter<LeaseEvents> {
   private leading = false;
   private closed = false;
   private reseedTimer: NodeJS.Timeout | undefined;
+  private fenceTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private wake: (() => void) | undefined;
 
@@ -147,6 +150,9 @@ export class Lease extends EventEmitter<LeaseEvents> {
     if (message === null) return endSession(); // the broker cancelled us (queue deleted)
     if (this.leading) return; // cannot happen with prefetch 1; a second token just stays unacked
     this.leading = true;
+    // The fence, also between ticks: a leader whose connection went silent steps down within about two
+    // intervals, whatever its ticks are waiting for.
+    this.fenceTimer = setInterval(() => void this.confirm(), this.settings.fenceTimeoutMs).unref();
     this.emit('acquired');
   }
 
@@ -161,6 +167,7 @@ export class Lease extends EventEmitter<LeaseEvents> {
 
   private drop(reason: string): void {
     clearInterval(this.reseedTimer);
+    clearInterval(this.fenceTimer);
     const model = this.model;
     this.model = this.channel = this.stateChannel = undefined;
     void model?.close().catch(() => undefined); // closing returns the unacked token to the queue
@@ -195,12 +202,4 @@ export class Lease extends EventEmitter<LeaseEvents> {
 function withHeartbeat(url: string, seconds: number): string {
   if (/[?&]heartbeat=/.test(url)) return url;
   return `${url}${url.includes('?') ? '&' : '?'}heartbeat=${seconds}`;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

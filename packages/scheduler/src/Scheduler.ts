@@ -43,6 +43,7 @@ export interface SchedulerEvents {
   failed: [WarrenError];
 }
 
+const LOG_TIMEOUT_MS = 5_000; // tick log operations: bounded, so a silent connection cannot stall the timer
 const MAX_SLEEP_MS = 30_000; // look at the clock at least this often: wall-clock jumps and sleeps are noticed
 
 /**
@@ -119,8 +120,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const channel = this.lease.confirmChannel;
     if (channel === undefined || term !== this.term) return;
     try {
-      await this.log.declare(channel);
-      this.cursors = newest(this.cursors, await this.log.read(channel));
+      await this.log.declare(channel, LOG_TIMEOUT_MS);
+      this.cursors = newest(this.cursors, await this.log.read(channel, LOG_TIMEOUT_MS));
     } catch {
       return; // the connection went: 'lost' follows
     }
@@ -144,7 +145,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     if (moved) {
       if (!(await this.lease.confirm()) || term !== this.term) return;
       for (const { name, schedule, plan } of plans) {
-        for (const tickAt of plan.fire) await this.fire(name, schedule, tickAt);
+        for (const tickAt of plan.fire) if (term === this.term) await this.fire(name, schedule, tickAt);
         if (plan.skipped > 0) this.emit('skipped', { schedule: name, count: plan.skipped });
         if (plan.cursor !== undefined) this.cursors[name] = plan.cursor.toISOString();
       }
@@ -181,7 +182,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private async record(term: number): Promise<void> {
     const channel = this.lease.confirmChannel;
     if (channel === undefined || term !== this.term) return;
-    await this.log.write(channel, this.cursors).catch((error: unknown) => {
+    await this.log.write(channel, this.cursors, LOG_TIMEOUT_MS).catch((error: unknown) => {
       this.emit('disconnected', { reason: `tick log not written: ${describeError(error)}` });
     });
   }

@@ -1,4 +1,5 @@
 import type { ConfirmChannel, GetMessage } from 'amqplib';
+import { withTimeout } from './withTimeout';
 
 /** The state queue beside the lease queue: the newest message says which tick each schedule last reached. */
 export const tickLogArguments = { 'x-queue-type': 'quorum', 'x-max-length': 1, 'x-overflow': 'drop-head' } as const;
@@ -17,15 +18,15 @@ const MAX_READ = 10;
 export class TickLog {
   constructor(private readonly queue: string) {}
 
-  async declare(channel: ConfirmChannel): Promise<void> {
-    await channel.assertQueue(this.queue, { durable: true, arguments: tickLogArguments });
+  async declare(channel: ConfirmChannel, timeoutMs: number): Promise<void> {
+    await withTimeout(channel.assertQueue(this.queue, { durable: true, arguments: tickLogArguments }), timeoutMs);
   }
 
   /** The cursors: the newest per schedule over every message in the queue (each one read and put back). */
-  async read(channel: ConfirmChannel): Promise<Cursors> {
+  async read(channel: ConfirmChannel, timeoutMs: number): Promise<Cursors> {
     const seen: GetMessage[] = [];
     for (let i = 0; i < MAX_READ; i += 1) {
-      const message = await channel.get(this.queue, { noAck: false });
+      const message = await withTimeout(channel.get(this.queue, { noAck: false }), timeoutMs);
       if (message === false) break;
       seen.push(message);
     }
@@ -33,12 +34,14 @@ export class TickLog {
     return seen.reduce<Cursors>((merged, message) => newest(merged, parse(message.content)), {});
   }
 
-  async write(channel: ConfirmChannel, cursors: Cursors): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
+  /** Bounded: a silent connection must not hold up the next tick (the lease's fence deals with it). */
+  async write(channel: ConfirmChannel, cursors: Cursors, timeoutMs: number): Promise<void> {
+    const written = new Promise<void>((resolve, reject) => {
       channel.sendToQueue(this.queue, Buffer.from(JSON.stringify(cursors)), { persistent: true }, (error) =>
         error ? reject(new Error('the broker refused the tick log write')) : resolve(),
       );
     });
+    await withTimeout(written, timeoutMs);
   }
 }
 
