@@ -37,6 +37,8 @@ export interface SchedulerEvents {
   skipped: [{ schedule: string; count: number }];
   /** A tick could not be published (payload function threw, contract check failed, publish timed out). */
   tickFailed: [{ schedule: string; messageId: string; error: unknown }];
+  /** Something unexpected went wrong between ticks (e.g. a listener threw); the timer carries on. */
+  warning: [{ message: string; error: unknown }];
   connected: [ConnectedEvent];
   disconnected: [DisconnectedEvent];
   /** The connection cannot succeed (wrong credentials, missing vhost): the scheduler stopped trying. */
@@ -107,7 +109,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private lead(): void {
     const term = ++this.term;
     this.emit('leading');
-    this.pass = this.pass.then(() => this.takeOver(term));
+    this.step(term, () => this.takeOver(term));
   }
 
   private follow(reason: string): void {
@@ -183,7 +185,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const channel = this.lease.confirmChannel;
     if (channel === undefined || term !== this.term) return;
     await this.log.write(channel, this.cursors, LOG_TIMEOUT_MS).catch((error: unknown) => {
-      this.emit('disconnected', { reason: `tick log not written: ${describeError(error)}` });
+      this.emit('warning', { message: `tick log not written: ${describeError(error)}`, error });
     });
   }
 
@@ -195,11 +197,14 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       .filter((at): at is number => at !== undefined);
     const wait = Math.min(MAX_SLEEP_MS, ...nexts.map((at) => at - now));
     clearTimeout(this.timer);
-    this.timer = setTimeout(
-      () => {
-        this.pass = this.pass.then(() => this.evaluate(term));
-      },
-      Math.max(0, wait),
-    );
+    this.timer = setTimeout(() => this.step(term, () => this.evaluate(term)), Math.max(0, wait));
+  }
+
+  /** Runs one step after the previous one; a step that throws is reported and the timer re-armed (never stuck). */
+  private step(term: number, run: () => Promise<void>): void {
+    this.pass = this.pass.then(run).catch((error: unknown) => {
+      this.emit('warning', { message: `scheduler step failed: ${describeError(error)}`, error });
+      this.arm(term);
+    });
   }
 }
