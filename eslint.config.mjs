@@ -53,4 +53,11 @@ export default tseslint.config(
       'The consumer imports neither the publisher, the CLI nor the test helpers.',
     ),
   },
+  {
+    files: ['packages/scheduler/src/**/*.ts'],
+    rules: runtimeRule(
+      ['@warren/consumer', '@warren/cli', '@warren/testing'],
+      'The scheduler imports core, topology and the publisher only.',
+    ),
+  },
 );

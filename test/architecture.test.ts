@@ -8,6 +8,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   topology: ['core'],
   publisher: ['core'],
   consumer: ['core', 'topology'],
+  // A scheduler publishes its ticks with confirms (publisher) and reads its schedules from the topology file.
+  scheduler: ['core', 'topology', 'publisher'],
   cli: ['core', 'topology'],
   testing: ['core', 'topology'],
 };

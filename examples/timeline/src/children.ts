@@ -6,7 +6,11 @@ import { once } from 'node:events';
 export type ChildMessage =
   | { type: 'listening'; port: number }
   | { type: 'ready' }
-  | { type: 'stats'; stats: import('./worker-stats').WorkerStatsSnapshot };
+  | {
+      type: 'stats';
+      stats: import('./worker-stats').WorkerStatsSnapshot;
+      aggregation?: import('./aggregation').AggregationSnapshot;
+    };
 
 /** Starts `dist/src/<script>.js` as a child process with an IPC channel; its stderr is passed through. */
 export function startChild(script: string, env: NodeJS.ProcessEnv): ChildProcess {

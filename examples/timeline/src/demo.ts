@@ -21,6 +21,8 @@ import { finalTable, liveLine, summarize, type DemoSummary } from './summary';
 import { topologyFileFor } from './topology-file';
 import { runWarren } from './warren-cli';
 import { DEMO_REMINDER_SECONDS, scheduleDemoReminder } from './demo-reminder';
+import type { AggregationSnapshot } from './aggregation';
+import { deleteSchedulerQueues } from './scheduler-queues';
 import type { WorkerStatsSnapshot } from './worker-stats';
 
 const NO_STATS: WorkerStatsSnapshot = { processed: 0, retried: {}, deadLettered: 0, inFlight: 0, reminders: [] };
@@ -78,8 +80,11 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
   const service = startChild('service-main', { ...env, PORT: '0' });
   running.children.push(worker, service);
   let workerStats = NO_STATS;
+  let aggregation: AggregationSnapshot | undefined;
   worker.on('message', (message: ChildMessage) => {
-    if (message.type === 'stats') workerStats = message.stats;
+    if (message.type !== 'stats') return;
+    workerStats = message.stats;
+    aggregation = message.aggregation ?? aggregation;
   });
   const [, { port }] = await Promise.all([
     waitForMessage(worker, 'ready', 60_000),
@@ -136,6 +141,7 @@ async function run(options: DemoOptions, running: Running, say: (line: string) =
     queueNames: { work: layout.queue, deadLetter: layout.deadLetterQueue ?? `${layout.queue}.dlq` },
     previews,
     reminderSeconds: DEMO_REMINDER_SECONDS,
+    ...(aggregation === undefined ? {} : { aggregation }),
   });
 }
 
@@ -226,6 +232,9 @@ async function cleanUp(options: DemoOptions, running: Running, say: (line: strin
   await running.depths?.close();
   if (running.desired && running.broker && !options.keep) {
     const { amqpUrl, managementUrl } = running.broker;
+    await deleteSchedulerQueues(amqpUrl, options.namespace).catch((error: unknown) =>
+      say(`Could not delete the demo's scheduler queues: ${describeError(error)}`),
+    );
     await deleteTopology(running.desired, { amqpUrl, managementUrl }).catch((error: unknown) =>
       say(`Could not delete the demo's topology: ${describeError(error)}`),
     );

@@ -1,3 +1,4 @@
+import type { AggregationSnapshot } from './aggregation';
 import type { LoadCounts } from './load';
 import { NO_PREVIEWS, type PreviewCounts } from './previews';
 import { totalRetrying, type Depths } from './queue-depths';
@@ -39,6 +40,8 @@ export interface DemoSummary {
   readonly balanced: boolean;
   /** `GET /posts/:id/preview`, answered by the worker through request/reply. */
   readonly previews: PreviewCounts;
+  /** The nightly aggregation's ticks (every 3 s in the demo), as the worker received them. */
+  readonly aggregation?: AggregationSnapshot;
 }
 
 export interface SummaryInput {
@@ -52,6 +55,7 @@ export interface SummaryInput {
   readonly previews?: PreviewCounts;
   /** The delay of the reminder the demo scheduled. @default 0 (none) */
   readonly reminderSeconds?: number;
+  readonly aggregation?: AggregationSnapshot;
 }
 
 export function summarize(input: SummaryInput): DemoSummary {
@@ -79,6 +83,7 @@ export function summarize(input: SummaryInput): DemoSummary {
     duplicates: Math.max(0, counted - accepted),
     balanced: counted >= accepted,
     previews: input.previews ?? NO_PREVIEWS,
+    ...(input.aggregation === undefined ? {} : { aggregation: input.aggregation }),
   };
 }
 
@@ -117,6 +122,7 @@ export function finalTable(summary: DemoSummary): string {
     ['  unknown to the worker: RemoteError POST_NOT_FOUND (404)', summary.previews.notFound],
     ...Object.entries(summary.previews.failed).map(([status, n]): [string, number] => [`  failed: ${status}`, n]),
     [`reminder scheduled for +${summary.reminder.inSeconds} s, ms after due`, summary.reminder.lateMs ?? 'never'],
+    ...aggregationRows(summary.aggregation),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const duplicates = summary.duplicates > 0 ? ` - ${summary.duplicates} duplicate(s) (same messageId)` : '';
@@ -132,6 +138,15 @@ export function finalTable(summary: DemoSummary): string {
     `  Request/reply: ${previewLine(summary.previews)}`,
     `  ${reminderLine(summary.reminder)}`,
   ].join('\n');
+}
+
+/** The nightly aggregation (every 3 s in the demo): ticks received once each by messageId, and copies absorbed. */
+function aggregationRows(aggregation: AggregationSnapshot | undefined): Array<[string, number | string]> {
+  if (aggregation === undefined) return [];
+  return [
+    ['nightly aggregations run (scheduler, every 3 s here)', aggregation.ticks],
+    ['  duplicate ticks absorbed (same messageId)', aggregation.duplicates],
+  ];
 }
 
 /** `timeline.fanout.retry.500ms` → `500ms`. */

@@ -10,6 +10,7 @@ export const TOPOLOGY_FILE = path.resolve(__dirname, '../../topology.yaml');
 interface RawTopology {
   exchanges: Record<string, unknown>;
   queues: Record<string, { bindings?: Array<{ exchange: string }> }>;
+  schedules?: Record<string, { exchange?: string }>;
 }
 
 /**
@@ -21,13 +22,20 @@ export async function topologyFileFor(namespace: string): Promise<string> {
   const raw = parse(await readFile(TOPOLOGY_FILE, 'utf8')) as RawTopology;
   const from = timelineNames(DEFAULT_NAMESPACE);
   const to = timelineNames(namespace);
-  const queues: RawTopology['queues'] = {};
-  for (const key of ['queue', 'previewQueue', 'reminders'] as const) {
-    const queue = raw.queues[from[key]];
-    for (const binding of queue?.bindings ?? []) if (binding.exchange === from.exchange) binding.exchange = to.exchange;
-    if (queue) queues[to[key]] = queue;
-  }
-  const renamed = { exchanges: { [to.exchange]: raw.exchanges[from.exchange] }, queues };
+  const renamed = {
+    exchanges: { [to.exchange]: raw.exchanges[from.exchange] },
+    // Every queue is named `<namespace>.<role>`; every binding and schedule points at the namespace's exchange.
+    queues: Object.fromEntries(
+      Object.entries(raw.queues).map(([name, queue]) => {
+        for (const binding of queue.bindings ?? [])
+          if (binding.exchange === from.exchange) binding.exchange = to.exchange;
+        return [`${namespace}${name.slice(DEFAULT_NAMESPACE.length)}`, queue];
+      }),
+    ),
+    schedules: Object.fromEntries(
+      Object.entries(raw.schedules ?? {}).map(([name, schedule]) => [name, { ...schedule, exchange: to.exchange }]),
+    ),
+  };
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'warren-demo-')), 'topology.yaml');
   await writeFile(file, stringify(renamed));
   return file;

@@ -5,6 +5,7 @@ import { postCreatedContract, previewContract, reminderDueContract } from './con
 import { numberFromEnv, readEnv } from './env';
 import { TOPOLOGY_FILE } from './topology-file';
 import { startTimelineWorker } from './worker';
+import { startNightlyAggregation } from './aggregation';
 
 /**
  * Runs the fan-out worker: `AMQP_URL`, `TIMELINE_TOPOLOGY` (the topology file, for the retry tiers),
@@ -13,10 +14,10 @@ import { startTimelineWorker } from './worker';
  */
 async function main(): Promise<void> {
   const env = readEnv();
-  const topology = deriveTopology(await loadTopologyFile(process.env.TIMELINE_TOPOLOGY || TOPOLOGY_FILE));
+  const file = await loadTopologyFile(process.env.TIMELINE_TOPOLOGY || TOPOLOGY_FILE);
   const worker = await startTimelineWorker({
     urls: env.amqpUrls,
-    topology,
+    topology: deriveTopology(file),
     contract: postCreatedContract(env.names),
     previewContract: previewContract(env.names),
     reminderContract: reminderDueContract(env.names),
@@ -24,9 +25,16 @@ async function main(): Promise<void> {
     prefetch: numberFromEnv(process.env.WORKER_PREFETCH, 20),
     latencyMs: numberFromEnv(process.env.WORKER_LATENCY_MS, 20),
   });
+  const aggregation = await startNightlyAggregation({
+    urls: env.amqpUrls,
+    topology: file,
+    namespace: env.namespace,
+    consumer: worker.consumer,
+    processed: () => worker.stats.snapshot(0).processed,
+  });
   const report = (then?: () => void) => {
-    if (process.send)
-      process.send({ type: 'stats', stats: worker.stats.snapshot(worker.consumer.stats().inFlight) }, () => then?.());
+    const stats = worker.stats.snapshot(worker.consumer.stats().inFlight);
+    if (process.send) process.send({ type: 'stats', stats, aggregation: aggregation.snapshot() }, () => then?.());
     else then?.();
   };
   const timer = setInterval(report, 250);
@@ -36,7 +44,8 @@ async function main(): Promise<void> {
     onClosed: (error) => {
       clearInterval(timer);
       if (error) console.error(`timeline worker: close failed: ${describeError(error)}`);
-      report(() => process.exit(error ? 1 : 0));
+      // The scheduler hands its lease to another replica before the process exits.
+      void aggregation.scheduler.close().finally(() => report(() => process.exit(error ? 1 : 0)));
     },
   });
   process.send?.({ type: 'ready' });

@@ -17,6 +17,7 @@ export async function prepare(file: string, flags: PrepareFlags, io: CliIo) {
   const topology = await loadTopologyFile(file);
   reportWarnings(topology, io);
   return {
+    topology,
     desired: deriveTopology(topology),
     target: targetOf(flags, io, topology.vhost),
     options: { prunePolicies: flags.prunePolicies ?? false },

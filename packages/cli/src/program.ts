@@ -5,6 +5,7 @@ import { registerDelete } from './commands/delete';
 import { registerDlq } from './commands/dlq';
 import { registerExport } from './commands/export';
 import { registerPlan } from './commands/plan';
+import { registerSchedules } from './commands/schedules';
 import { registerStatus } from './commands/status';
 import { registerValidate } from './commands/validate';
 import { reportError } from './errors';
@@ -36,13 +37,14 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerExport(program, io);
   registerDlq(program, io);
   registerStatus(program, io);
+  registerSchedules(program, io);
   registerDelete(program, io);
   registerCompletion(program, io);
   return program;
 }
 
 const HELP_FOOTER = `
-Connection (plan, apply, export, status, delete, dlq): --url or AMQP_URL (comma-separated for a cluster),
+Connection (plan, apply, export, status, schedules, delete, dlq): --url or AMQP_URL (comma-separated for a cluster),
 --management-url or AMQP_MANAGEMENT_URL (default: the AMQP host, its port + 10000), --vhost or AMQP_VHOST, --timeout
 (management API, default 10 s). Passwords are never printed.
 

@@ -2,6 +2,7 @@ import { planTopology, TopologyDriftError, type TopologyPlan } from '@warren/top
 import { colorsFor } from './colors';
 import { exitWith } from './errors';
 import { formatPlan, json } from './format';
+import { printNextTicks } from './format-schedules';
 import { line, type CliIo } from './io';
 import { prepare, type PrepareFlags } from './prepare';
 
@@ -26,9 +27,10 @@ export interface PlanFlags extends PrepareFlags {
 
 /** Plans and prints; shared by `plan` and `apply --dry-run`. */
 export async function runPlan(file: string, flags: PlanFlags, io: CliIo): Promise<void> {
-  const { desired, target, options } = await prepare(file, flags, io);
+  const { topology, desired, target, options } = await prepare(file, flags, io);
   const plan = await planTopology(desired, target, options);
   line(io.stdout, flags.json ? json(plan) : formatPlan(plan, file, colorsFor(io, flags.color ?? true)));
+  if (!flags.json) printNextTicks(topology, io);
   const code = planExitCode(plan, flags.detailedExitcode ?? false);
   if (code === 1 && !flags.json) throw new TopologyDriftError(plan);
   if (code !== 0) exitWith(code);

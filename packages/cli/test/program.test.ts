@@ -7,7 +7,7 @@ describe('help', () => {
   it('lists every command', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
-    for (const command of ['validate', 'plan', 'apply', 'export', 'dlq', 'status', 'delete', 'completion'])
+    for (const command of ['validate', 'plan', 'apply', 'export', 'dlq', 'status', 'schedules', 'delete', 'completion'])
       expect(stdout).toContain(command);
     expect(stdout).toContain('Exit codes');
   });

@@ -24,6 +24,12 @@ export type {
   ArgumentValue,
 } from './model/desired';
 export { topologySchema, defineTopology } from './model/schema';
+export { nextTick, nextTicks, previousTicks } from './model/schedule-times';
+export type { ScheduleTiming } from './model/schedule-times';
+export type { ScheduleDefinition } from './model/schedule-schema';
+export { DEFAULT_SCHEDULER_LEASE_QUEUE } from './model/schedule-schema';
+export { schedulesStatus, summariseSchedules } from './live/schedules-status';
+export type { SchedulesStatus, ScheduleSummary, SchedulerLease } from './live/schedules-status';
 export type {
   Topology,
   TopologyInput,

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { deriveTopology, loadTopologyFile, TopologyValidationError } from '@warren/topology';
+import { deriveTopology, loadTopologyFile, summariseSchedules, TopologyValidationError } from '@warren/topology';
 import { exitWith } from '../errors';
 import { json } from '../format';
+import { printNextTicks } from '../format-schedules';
 import { line, type CliIo } from '../io';
 import { summarise } from '../summary';
 import { reportWarnings } from '../warnings';
@@ -31,7 +32,14 @@ async function validate(file: string, flags: ValidateFlags, io: CliIo): Promise<
     const topology = await loadTopologyFile(file);
     const summary = summarise(deriveTopology(topology));
     const warnings = reportWarnings(topology, io);
-    line(io.stdout, flags.json ? json({ valid: true, file, summary, warnings }) : `${file} is valid: ${summary.text}.`);
+    const schedules = summariseSchedules(topology);
+    line(
+      io.stdout,
+      flags.json
+        ? json({ valid: true, file, summary, warnings, ...(schedules.length > 0 ? { schedules } : {}) })
+        : `${file} is valid: ${summary.text}.`,
+    );
+    if (!flags.json) printNextTicks(topology, io);
     if (flags.strict && warnings.length > 0) exitWith(1);
   } catch (error) {
     if (!(flags.json && error instanceof TopologyValidationError)) throw error;

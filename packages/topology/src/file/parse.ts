@@ -124,6 +124,7 @@ function allowedKeys(path: IssuePath): readonly string[] {
   const last = path[path.length - 1];
   if (path.length === 0) return ALLOWED_KEYS.topology;
   if (typeof last === 'number') return ALLOWED_KEYS.binding;
+  if (path[0] === 'schedules') return ALLOWED_KEYS.schedule;
   if (path.length === 2) return path[0] === 'exchanges' ? ALLOWED_KEYS.exchange : ALLOWED_KEYS.queue;
   if (last === 'limits') return ALLOWED_KEYS.limits;
   return ALLOWED_KEYS.retry;

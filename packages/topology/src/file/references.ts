@@ -4,6 +4,7 @@ import { suggestion } from '../model/did-you-mean';
 import { deadLetterExchangeName, deadLetterQueueName, formatDelay, retryQueueName } from '../model/names';
 import { PREDECLARED_EXCHANGES } from '../model/routing';
 import type { BindingDefinition, QueueDefinition, Topology } from '../model/schema';
+import { scheduleReferenceIssues } from './schedule-references';
 import type { IssuePath } from './validation-error';
 
 /** An issue before it is located in a file. @internal */
@@ -33,6 +34,7 @@ export function crossReferenceIssues(topology: Topology, skipEntryChecks: Readon
     ...checked('exchanges', topology.exchanges).flatMap(([name, exchange]) =>
       integerArgumentIssues(['exchanges', name, 'arguments'], exchange.arguments),
     ),
+    ...scheduleReferenceIssues(topology),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDelay } from './names';
+import { scheduleSchema, scheduleShape } from './schedule-schema';
 
 /**
  * The topology file, as one zod schema. The TypeScript types are inferred from it: `TopologyInput` is what a
@@ -177,6 +178,10 @@ const topologyShape = {
     .default({}),
   /** Declare the delay ladder and schedule every exchange of the file (and the default exchange). @default false */
   scheduling: flag.optional(),
+  /** Recurring ticks published by `@warren/scheduler` (see its README). @default none */
+  schedules: z
+    .record(z.string(), scheduleSchema, wrongType('expected `schedules` as a map of schedule name to settings'))
+    .optional(),
 };
 
 /** The topology file schema. */
@@ -190,6 +195,7 @@ export const ALLOWED_KEYS = {
   limits: Object.keys(limitsShape),
   retry: Object.keys(retryShape),
   binding: Object.keys(bindingShape),
+  schedule: Object.keys(scheduleShape),
 } as const;
 
 /** A parsed, fully defaulted topology (delays in milliseconds). */

@@ -1,0 +1,74 @@
+// What a tick carries (contract, payload function, headers), and the tick log: a scheduler started after a 3 s gap
+// reads where the last one stopped and, with catchUp: all, fires the ticks missed meanwhile.
+import { connect, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { z } from 'zod';
+import { defineContract } from '@warren/core';
+import { parseTopology } from '@warren/topology';
+import { uniqueName, useBroker, waitFor } from '@warren/testing';
+import { createScheduler, type Scheduler } from '../../src';
+
+const broker = useBroker();
+const until = (what: string, timeoutMs: number, condition: () => boolean): Promise<true> =>
+  waitFor(what, timeoutMs, () => Promise.resolve(condition() ? true : undefined), 20);
+
+describe('scheduler ticks', () => {
+  let connection: ChannelModel;
+  const schedulers: Scheduler[] = [];
+  beforeAll(async () => {
+    connection = await connect(broker.amqpUrl);
+  });
+  afterAll(async () => {
+    await Promise.all(schedulers.map((s) => s.close()));
+    await connection.close();
+  });
+
+  it('publishes a contract with the payload function, headers and messageId; the next scheduler catches up', async () => {
+    const queue = broker.trackQueue(uniqueName('ticks'));
+    const lease = broker.trackQueue(uniqueName('ticks-lease'));
+    broker.trackQueue(`${lease}.ticks`);
+    const channel = await connection.createChannel();
+    await channel.assertQueue(queue, { durable: true });
+    const received: ConsumeMessage[] = [];
+    await channel.consume(queue, (m) => m && received.push(m), { noAck: true });
+    const contract = defineContract({
+      exchange: '',
+      routingKey: queue,
+      schema: z.object({ n: z.number(), at: z.string() }),
+    });
+    const topology = parseTopology({
+      queues: { [queue]: { type: 'classic', deadLetter: false } },
+      schedules: { count: { every: '1s', contract: 'counted', catchUp: 'all', maxCatchUp: 10 } },
+    });
+    let n = 0;
+    const start = (): Scheduler => {
+      const scheduler = createScheduler({
+        urls: broker.amqpUrl,
+        topology,
+        leaseQueue: lease,
+        contracts: { counted: contract },
+        payloads: { count: ({ tickAt }) => ({ n: ++n, at: tickAt.toISOString() }) },
+      });
+      schedulers.push(scheduler);
+      return scheduler;
+    };
+    const first = start();
+    await until('3 ticks', 10_000, () => received.length >= 3);
+    await first.close();
+    const stoppedWith = received.length;
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const second = start();
+    await until('the catch-up and 2 more', 10_000, () => received.length >= stoppedWith + 5);
+    await second.close();
+
+    const ids = received.map((m) => String(m.properties.messageId));
+    const times = ids.map((id) => Date.parse(id.slice('count@'.length)));
+    expect(new Set(ids).size).toBe(ids.length); // no duplicates
+    expect(times.every((t, i) => i === 0 || t - times[i - 1]! === 1000)).toBe(true); // no gaps: caught up
+    const last = received[received.length - 1]!;
+    expect(last.properties.headers).toMatchObject({
+      'x-warren-schedule': 'count',
+      'x-warren-tick': ids[ids.length - 1]!.slice(6),
+    });
+    expect(JSON.parse(last.content.toString())).toEqual({ n, at: ids[ids.length - 1]!.slice(6) });
+  }, 40_000);
+});

@@ -1,0 +1,29 @@
+import { parseTopology } from '@warren/topology';
+import { createScheduler } from '../src';
+
+const topology = parseTopology({
+  exchanges: { jobs: { type: 'topic' } },
+  schedules: { nightly: { cron: '0 3 * * *', contract: 'nightly' }, beat: { every: '1s', exchange: 'jobs' } },
+});
+
+describe('createScheduler options', () => {
+  it.each([
+    [{ urls: '', topology }, 'INVALID_URL', 'No AMQP URL'],
+    [{ urls: 'amqp://x', topology: {} as never }, 'INVALID_OPTION', '`topology` must be a parsed topology'],
+    [{ urls: 'amqp://x', topology }, 'INVALID_OPTION', 'schedule "nightly" publishes contract "nightly"'],
+    [
+      { urls: 'amqp://x', topology, contracts: { nightly: {} as never }, payloads: { nightlly: () => 1 } },
+      'INVALID_OPTION',
+      '`payloads` has a function for "nightlly"',
+    ],
+    [
+      { urls: 'amqp://x', topology, contracts: { nightly: {} as never }, lateAfterMs: 0 },
+      'INVALID_OPTION',
+      'lateAfterMs',
+    ],
+  ])('refuses %#', (options, code, message) => {
+    expect(() => createScheduler(options)).toThrow(
+      expect.objectContaining({ code, message: expect.stringContaining(message) }),
+    );
+  });
+});
