@@ -89,14 +89,12 @@ export class Subscription {
     const pending = this.options.openChannel();
     if (pending === undefined) return; // disconnected: the next 'connect' calls open()
     this.opening = true;
-    let channel: ChannelLike;
-    try {
-      channel = await pending;
-    } catch (error) {
-      this.opening = false;
-      return this.retryLater(`cannot open a channel: ${describeError(error)}`, () => this.open());
-    }
+    const channel = await pending.then(
+      (opened) => opened,
+      (error: unknown) => this.retryLater(`cannot open a channel: ${describeError(error)}`, () => this.open()),
+    );
     this.opening = false;
+    if (channel === undefined) return;
     if (this.stopped) return void channel.close().catch(() => undefined);
     this.channel = channel;
     channel.on('error', this.presence.channelError);
@@ -113,8 +111,7 @@ export class Subscription {
 
   async resume(): Promise<void> {
     this.paused = false;
-    if (this.channel !== undefined) await this.subscribe(this.channel);
-    else await this.open();
+    await (this.channel === undefined ? this.open() : this.subscribe(this.channel));
   }
 
   /** First step of `close()`: no new deliveries, no reopening. */

@@ -38,6 +38,6 @@ export function checkOptions(what: string, options: object | undefined, known: R
 }
 
 function unknownOptionError(what: string, key: string, known: readonly string[]): WarrenError {
-  const hint = suggestion(key, known) || `; the options are ${known.join(', ')}`;
-  return new WarrenError('INVALID_OPTION', `Unknown ${what} option ${JSON.stringify(key)}${hint}.`);
+  const hint = suggestion(key, known) || `; the options are ${known.join(', ')}.`;
+  return new WarrenError('INVALID_OPTION', `Unknown ${what} option ${JSON.stringify(key)}${hint}`);
 }

@@ -47,6 +47,22 @@ export class OutboundBuffer {
     return 'waiting';
   }
 
+  /** Settles the message as confirmed (once) and frees its place. */
+  succeed(message: Outbound): void {
+    if (message.settled) return;
+    message.settled = true;
+    this.release(message);
+    message.resolve({ messageId: message.messageId });
+  }
+
+  /** Settles the message as failed (once) and frees its place. */
+  fail(message: Outbound, error: Error): void {
+    if (message.settled) return;
+    message.settled = true;
+    this.release(message);
+    message.reject(error);
+  }
+
   /** Frees the message's place in the buffer and lets waiting publishes in. */
   release(message: Outbound): void {
     if (!message.held) return;

@@ -268,7 +268,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   };
 
   private readonly acked = (message: Outbound): void => {
-    if (message.returned === undefined) this.succeed(message);
+    if (message.returned === undefined) this.buffer.succeed(message);
     else this.fail(message, unroutable(message, message.returned));
   };
 
@@ -359,18 +359,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.emit('failed', error);
   }
 
-  private succeed(message: Outbound): void {
-    if (message.settled) return;
-    message.settled = true;
-    this.buffer.release(message);
-    message.resolve({ messageId: message.messageId });
-  }
-
   private fail(message: Outbound, error: Error): void {
-    if (message.settled) return;
-    message.settled = true;
-    this.buffer.release(message);
-    message.reject(error);
+    this.buffer.fail(message, error);
   }
 
   /** Fails a message past its deadline (the deadline timer found it); `failures.ts` says with which error. */

@@ -3,6 +3,9 @@ import type { z } from 'zod';
 import {
   codecOf,
   describeError,
+  InvalidDelayError,
+  knownOptions,
+  unknownOption,
   REPLY,
   type ConnectionConfigError,
   type MessageContract,
@@ -19,6 +22,7 @@ import { refusal, unroutable } from './failures';
 import { newMessageId } from './messageId';
 import type { ResolvedOptions } from './options';
 import { ReplyChannelLostError, RequestTimeoutError } from './requestErrors';
+import { scheduleDestination, type Destination } from './schedule';
 
 /** Options of one `publisher.request()`. */
 export interface RequestOptions {
@@ -44,7 +48,28 @@ export interface RequestOptions {
    * @default none
    */
   readonly headers?: Readonly<Record<string, unknown>>;
+  /**
+   * Deliver the request no earlier than this long from now, through the delay ladder (as `publish`'s `delay`); the
+   * timeout counts from the call, so give `timeoutMs` room for the delay.
+   * @default none: delivered at once
+   */
+  readonly delay?: string | number;
+  /**
+   * Deliver the request no earlier than this moment, through the delay ladder (as `publish`'s `notBefore`).
+   * @default none: delivered at once
+   */
+  readonly notBefore?: Date;
 }
+
+/** @internal The keys of `RequestOptions`: `request()` rejects any other with `INVALID_OPTION`. */
+export const REQUEST_OPTIONS = knownOptions<RequestOptions>({
+  timeoutMs: true,
+  signal: true,
+  messageId: true,
+  headers: true,
+  delay: true,
+  notBefore: true,
+});
 
 /** The `lateReply` event: a reply came for a request nobody waits for any more (timed out, aborted, failed). */
 export interface LateReplyEvent {
@@ -129,12 +154,14 @@ export class Requester {
     payload: PayloadOf<C>,
     options: RequestOptions = {},
   ): Promise<ReplyOf<C>> {
-    const body = encodeOrError(contract, payload);
+    const body = unknownOption('request()', options, REQUEST_OPTIONS) ?? encodeOrError(contract, payload);
     if (!Buffer.isBuffer(body)) return Promise.reject(body);
     if (options.signal?.aborted) return Promise.reject(options.signal.reason as Error);
     const refused = refusal(body.length, this.options, this.fatal, this.closed) ?? this.full();
     if (refused) return Promise.reject(refused);
-    return new Promise((resolve, reject) => this.start(contract, body, options, resolve, reject));
+    const to = scheduleDestination(contract.exchange, contract.routingKey, options, Date.now());
+    if (to instanceof InvalidDelayError) return Promise.reject(to);
+    return new Promise((resolve, reject) => this.start(contract, to, body, options, resolve, reject));
   }
 
   /**
@@ -158,6 +185,7 @@ export class Requester {
 
   private start(
     contract: MessageContract,
+    to: Destination,
     body: Buffer,
     options: RequestOptions,
     resolve: (value: never) => void,
@@ -165,9 +193,9 @@ export class Requester {
   ): void {
     const correlationId = newMessageId();
     const contentType = codecOf(contract).contentType;
-    const base = toProperties(options, contentType, options.messageId ?? newMessageId(), Date.now(), true);
+    const base = toProperties(to.options, contentType, options.messageId ?? newMessageId(), Date.now(), true);
     const properties = { ...base, correlationId, replyTo: REPLY.directReplyTo };
-    const { exchange, routingKey } = contract;
+    const { exchange, routingKey } = to;
     const request = new PendingRequest(
       correlationId,
       exchange,

@@ -29,7 +29,7 @@ const cases: [string, () => unknown, RegExp][] = [
   [
     'publishRaw()',
     () => publisher.publishRaw('x', 'k', {}, { delayMs: 5_000 } as never),
-    /publishRaw\(\) option "delayMs"; the options are messageId, /,
+    /publishRaw\(\) option "delayMs"; did you mean "delay"\?$/,
   ],
   [
     'publishRaw() (typo)',

@@ -1,4 +1,6 @@
-import { HEADERS } from '@warren/core';
+import { connect } from 'amqplib';
+import { z } from 'zod';
+import { defineContract, HEADERS, REPLY } from '@warren/core';
 import { TestManagementClient, uniqueName, useBroker, waitFor } from '@warren/testing';
 import { InvalidDelayError, MAX_DELAY_MS } from '../../src';
 import { openPublisher, watchForStrayErrors } from './helpers';
@@ -91,6 +93,41 @@ describe('scheduled delivery through the delay ladder', () => {
       );
       return level.messages === 1 ? true : undefined;
     });
+  });
+
+  it('delivers a request with `delay` no earlier than asked, and its reply comes back', async () => {
+    const contract = defineContract({
+      exchange: topic,
+      routingKey: 'reminder.ask',
+      queue: reminders,
+      schema: z.object({ n: z.number() }),
+      reply: z.object({ doubled: z.number() }),
+    });
+    // A worker in plain amqplib speaking Warren's reply protocol (the consumer's own side is tested in its package).
+    const connection = await connect(vhost.amqpUrl);
+    connection.on('error', () => undefined);
+    broker.teardown(() => connection.close().catch(() => undefined));
+    const channel = await connection.createChannel();
+    let arrivedAt = 0;
+    await channel.consume(reminders, (message) => {
+      if (message === null) return;
+      arrivedAt = Date.now();
+      const { n } = JSON.parse(message.content.toString()) as { n: number };
+      const { replyTo, correlationId } = message.properties as { replyTo: string; correlationId: string };
+      channel.publish('', replyTo, Buffer.from(JSON.stringify({ doubled: n * 2 })), {
+        correlationId,
+        headers: { [REPLY.statusHeader]: 'ok' },
+      });
+      channel.ack(message);
+    });
+    const publisher = openPublisher(vhost as never, stray);
+    const due = Date.now() + 2_000;
+    const reply = await publisher.request(contract, { n: 21 }, { delay: '2s', timeoutMs: 10_000 });
+    expect(reply).toEqual({ doubled: 42 });
+    expect(arrivedAt).toBeGreaterThanOrEqual(due);
+    expect(arrivedAt - due).toBeLessThanOrEqual(LATE_MS);
+    const unknown = await publisher.request(contract, { n: 1 }, { delayMs: 5 } as never).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('did you mean "delay"') });
   });
 
   it('refuses a delay beyond the ladder with INVALID_DELAY naming the limit', async () => {
