@@ -16,8 +16,13 @@ import { TickLog } from './TickLog';
  */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const resolved = resolveSchedulerOptions(options);
+  const { urls, heartbeatSeconds, reconnectSeconds, noDelay, tls } = options;
   const publisher = createPublisher({
-    ...options,
+    urls,
+    heartbeatSeconds,
+    reconnectSeconds,
+    noDelay,
+    tls,
     name: `${options.name ?? 'warren-scheduler'} publisher`,
     timeoutMs: resolved.publishTimeoutMs,
   });

@@ -1,6 +1,14 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { splitUrls, WarrenError, type ConnectionOptions, type MessageContract } from '@warren/core';
+import {
+  checkOptions,
+  CONNECTION_OPTIONS,
+  knownOptions,
+  splitUrls,
+  WarrenError,
+  type ConnectionOptions,
+  type MessageContract,
+} from '@warren/core';
 import { DEFAULT_SCHEDULER_LEASE_QUEUE, type ScheduleDefinition, type Topology } from '@warren/topology';
 
 /** What a payload function is given: the schedule's name and the tick's due time (not the time it fired). */
@@ -52,7 +60,19 @@ export interface ResolvedSchedulerOptions {
 }
 
 /** Normalises the options once; throws `WarrenError` (`INVALID_OPTION`, `INVALID_URL`) on bad ones. @internal */
+/** @internal The keys of `SchedulerOptions`: `createScheduler()` rejects any other with `INVALID_OPTION`. */
+const SCHEDULER_OPTIONS = knownOptions<SchedulerOptions>({
+  ...CONNECTION_OPTIONS,
+  topology: true,
+  payloads: true,
+  contracts: true,
+  leaseQueue: true,
+  lateAfterMs: true,
+  publishTimeoutMs: true,
+});
+
 export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSchedulerOptions {
+  checkOptions('createScheduler()', options, SCHEDULER_OPTIONS);
   const urls = splitUrls(options.urls);
   if (urls.length === 0) throw new WarrenError('INVALID_URL', 'No AMQP URL given: pass `urls` or set AMQP_URL.');
   if (typeof options.topology?.queues !== 'object')

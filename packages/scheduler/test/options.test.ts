@@ -21,6 +21,11 @@ describe('createScheduler options', () => {
       'INVALID_OPTION',
       'lateAfterMs',
     ],
+    [
+      { urls: 'amqp://x', topology, leasQueue: 'x' } as never,
+      'INVALID_OPTION',
+      'Unknown createScheduler() option "leasQueue"; did you mean "leaseQueue"?',
+    ],
   ])('refuses %#', (options, code, message) => {
     expect(() => createScheduler(options)).toThrow(
       expect.objectContaining({ code, message: expect.stringContaining(message) }),
