@@ -16,6 +16,8 @@ export interface Verdict {
   readonly confirmed: number;
   /** Failed publishes by error code (`PUBLISH_TIMEOUT` among them: see `indeterminate`). */
   readonly failed: Readonly<Record<string, number>>;
+  /** The first error message seen for each failure code: what the report shows about a failure. */
+  readonly failureSamples: Readonly<Record<string, string>>;
   /** Failed publishes whose message may still have arrived (their code is one of the indeterminate codes). */
   readonly indeterminate: number;
   /** Distinct ids consumed (handled or parked). */
@@ -54,6 +56,7 @@ export class Ledger {
   private readonly sentIds = new Set<string>();
   private readonly confirmedIds = new Set<string>();
   private readonly failures = new Map<string, string>();
+  private readonly samples: Record<string, string> = {};
   private readonly consumedCounts = new Map<string, number>();
   private readonly parkedIds = new Set<string>();
   private readonly problems: string[] = [];
@@ -71,7 +74,9 @@ export class Ledger {
 
   /** A publish failed; the code is read from a `WarrenError` (`'UNKNOWN'` otherwise). */
   failed(id: string, error: unknown): void {
-    this.failures.set(id, codeOf(error));
+    const code = codeOf(error);
+    this.failures.set(id, code);
+    this.samples[code] ??= error instanceof Error ? error.message : String(error);
   }
 
   /** The handler ran for this id (once per delivery: a second call is a duplicate). */
@@ -118,6 +123,7 @@ export class Ledger {
       sent: this.sentIds.size,
       confirmed: this.confirmedIds.size,
       failed,
+      failureSamples: { ...this.samples },
       indeterminate: [...this.failures.values()].filter((code) => this.indeterminateCodes.includes(code)).length,
       consumed,
       parked: this.parkedIds.size,

@@ -74,6 +74,11 @@ describe('Ledger', () => {
     const verdict = ledger.verdict({ drained: true });
     expect(verdict.failed).toEqual({ PUBLISH_TIMEOUT: 2, BUFFER_FULL: 1, UNKNOWN: 1 });
     expect(verdict.indeterminate).toBe(2);
+    expect(verdict.failureSamples).toEqual({
+      PUBLISH_TIMEOUT: 'PUBLISH_TIMEOUT',
+      BUFFER_FULL: 'BUFFER_FULL',
+      UNKNOWN: 'no code',
+    });
     expect(verdict).toMatchObject({ unexpected: [], ok: true });
     expect(ledger.unsettled()).toBe(0);
 
