@@ -7,9 +7,9 @@ import { drained, settle, sleep } from './harness/settle';
 import { withRetry } from './harness/withRetry';
 import { expectClean, useScenario } from './harness/useScenario';
 
-// The broker down for at least 30 s (killed, restarted 30 s later) with the publisher's buffer capped at 500: exactly 500 of the
-// publishes made while it is down are held (the rest fail at once with BUFFER_FULL, definite), and every held one
-// arrives after the restart.
+// The broker down for at least 30 s (killed, restarted 30 s later) with the publisher's buffer capped at 500: exactly
+// 500 of the publishes made while it is down are held (the rest fail at once with BUFFER_FULL, definite), and every
+// held one arrives after the restart.
 const CAP = 500;
 const BEFORE = 500;
 const DURING = 800;
