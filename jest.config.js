@@ -23,7 +23,8 @@ const config = {
         '<rootDir>/packages/*/test/**/*.test.ts',
         '<rootDir>/examples/*/test/**/*.test.ts',
       ],
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.test\\.ts$'],
+      // The fault suite (*.rel.test.ts) has a config of its own: jest.reliability.config.js.
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.test\\.ts$', '\\.rel\\.test\\.ts$'],
     },
     {
       ...shared,

@@ -17,3 +17,7 @@ export { queueDepth } from './queueDepth';
 export { waitFor } from './waitFor';
 export { startFaultProxy } from './startFaultProxy';
 export type { FaultProxy, FaultProxyOptions } from './startFaultProxy';
+export { Ledger, INDETERMINATE_CODES } from './Ledger';
+export type { Verdict, VerdictInput } from './Ledger';
+export { startPrivateCluster } from './privateCluster';
+export type { PrivateCluster, PrivateNode, PrivateClusterOptions } from './privateCluster';
