@@ -25,9 +25,9 @@ export interface Failure {
   readonly reason?: DeadLetterReason;
   /** Not a failure of the message (its idempotency key is busy): back to its queue after `retryDelayMs`. */
   readonly requeue?: boolean;
-  /** For a request's error reply: the handler error's code (a string `code`), and its stack. */
+  /** For a request's error reply: the handler error's code (a string `code`), and the error (for its stack). */
   readonly code?: string;
-  readonly stack?: string;
+  readonly thrown?: unknown;
 }
 
 /**

@@ -67,7 +67,7 @@ export function sendFailure(delivery: Pending, failure: Failure, reason: DeadLet
     code: failure.code ?? CODE_OF_REASON[reason],
     message: failure.error,
     reason,
-    ...(options.stack && failure.stack !== undefined ? { stack: failure.stack } : {}),
+    ...(options.stack ? stackOf(failure.thrown) : {}),
   };
   publishReply(delivery, 'error', body);
 }
@@ -99,3 +99,9 @@ function publishReply(delivery: Pending, status: 'ok' | 'error', body: Buffer | 
 }
 
 const ignore = (): void => undefined;
+
+/** The error's stack, when it has one (read lazily: V8 formats a stack on first access). */
+function stackOf(thrown: unknown): { stack?: string } {
+  const stack = (thrown as { stack?: unknown } | undefined)?.stack;
+  return typeof stack === 'string' ? { stack } : {};
+}
