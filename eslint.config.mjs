@@ -56,8 +56,8 @@ export default tseslint.config(
   {
     files: ['packages/scheduler/src/**/*.ts'],
     rules: runtimeRule(
-      ['@warren/consumer', '@warren/cli', '@warren/testing'],
-      'The scheduler imports core, topology and the publisher only.',
+      ['@warren/publisher', '@warren/consumer', '@warren/cli', '@warren/testing'],
+      'The scheduler imports core and topology only: it publishes through the publisher it is given.',
     ),
   },
 );

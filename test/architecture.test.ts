@@ -8,8 +8,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   topology: ['core'],
   publisher: ['core'],
   consumer: ['core', 'topology'],
-  // A scheduler publishes its ticks with confirms (publisher) and reads its schedules from the topology file.
-  scheduler: ['core', 'topology', 'publisher'],
+  // A scheduler reads its schedules from the topology file; it publishes through the publisher it is given.
+  scheduler: ['core', 'topology'],
   cli: ['core', 'topology'],
   testing: ['core', 'topology'],
 };

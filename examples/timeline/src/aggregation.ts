@@ -1,4 +1,5 @@
 import type { Consumer } from '@warren/consumer';
+import { createPublisher } from '@warren/publisher';
 import { createScheduler, type Scheduler } from '@warren/scheduler';
 import type { Topology } from '@warren/topology';
 
@@ -16,6 +17,8 @@ export interface AggregationSnapshot {
 
 export interface NightlyAggregation {
   readonly scheduler: Scheduler;
+  /** Stops the scheduler (handing the lease over), then its publisher. */
+  close(): Promise<void>;
   snapshot(): AggregationSnapshot;
 }
 
@@ -30,9 +33,12 @@ export async function startNightlyAggregation(options: {
   readonly consumer: Consumer;
   readonly processed: () => number;
 }): Promise<NightlyAggregation> {
+  // The ticks go out through a publisher of the worker's own (the scheduler takes one; it does not create it).
+  const publisher = createPublisher({ urls: options.urls, name: `${options.namespace}-scheduler` });
   const scheduler = createScheduler({
     urls: options.urls,
     topology: options.topology,
+    publisher,
     leaseQueue: `${options.namespace}.scheduler`,
     name: `${options.namespace}-scheduler`,
     payloads: { 'nightly-aggregate': ({ tickAt }) => ({ tickAt, postsProcessed: options.processed() }) },
@@ -43,6 +49,7 @@ export async function startNightlyAggregation(options: {
   });
   return {
     scheduler,
+    close: () => scheduler.close().finally(() => publisher.close()),
     snapshot: () => ({
       ticks: seen.size,
       duplicates: [...seen.values()].reduce((sum, n) => sum + n - 1, 0),

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       clearInterval(timer);
       if (error) console.error(`timeline worker: close failed: ${describeError(error)}`);
       // The scheduler hands its lease to another replica before the process exits.
-      void aggregation.scheduler.close().finally(() => report(() => process.exit(error ? 1 : 0)));
+      void aggregation.close().finally(() => report(() => process.exit(error ? 1 : 0)));
     },
   });
   process.send?.({ type: 'ready' });

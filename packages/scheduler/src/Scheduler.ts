@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { describeError, type ConnectedEvent, type DisconnectedEvent, type WarrenError } from '@warren/core';
-import type { Publisher } from '@warren/publisher';
 import { nextTick, type ScheduleDefinition } from '@warren/topology';
 import type { Lease } from './Lease';
 import type { ResolvedSchedulerOptions } from './options';
@@ -64,7 +63,6 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   /** @internal */
   constructor(
     private readonly options: ResolvedSchedulerOptions,
-    private readonly publisher: Publisher,
     private readonly lease: Lease,
     private readonly log: TickLog,
   ) {
@@ -94,14 +92,16 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     });
   }
 
-  /** Gives the lease to another replica, waits for a tick being published, closes the connections. Idempotent. */
+  /**
+   * Gives the lease to another replica, waits for a tick being published, closes the lease's connection (not the
+   * publisher, which the caller owns). Idempotent.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.term += 1;
       clearTimeout(this.timer);
       await this.pass;
       await this.lease.close();
-      await this.publisher.close();
     })();
     return this.closing;
   }
@@ -166,8 +166,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         headers: { 'x-warren-schedule': name, 'x-warren-tick': tickAt.toISOString() },
       };
       const contract = schedule.contract === undefined ? undefined : this.options.contracts[schedule.contract];
-      if (contract !== undefined) await this.publisher.publish(contract, payload as never, options);
-      else await this.publisher.publishRaw(schedule.exchange ?? '', schedule.routingKey, payload, options);
+      const { publisher } = this.options;
+      if (contract !== undefined) await publisher.publish(contract, payload as never, options);
+      else await publisher.publishRaw(schedule.exchange ?? '', schedule.routingKey, payload, options);
       this.emit('tick', { schedule: name, tickAt, messageId, lateMs: Date.now() - tickAt.getTime() });
     } catch (error) {
       this.emit('tickFailed', { schedule: name, messageId, error });

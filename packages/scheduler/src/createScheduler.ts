@@ -1,4 +1,3 @@
-import { createPublisher } from '@warren/publisher';
 import { Lease } from './Lease';
 import { resolveSchedulerOptions, type SchedulerOptions } from './options';
 import { Scheduler } from './Scheduler';
@@ -10,22 +9,13 @@ import { TickLog } from './TickLog';
  *
  * @example
  * const topology = await loadTopologyFile('topology.yaml');
- * const scheduler = createScheduler({ urls: process.env.AMQP_URL!, topology,
+ * const publisher = createPublisher({ urls: process.env.AMQP_URL! });
+ * const scheduler = createScheduler({ urls: process.env.AMQP_URL!, topology, publisher,
  *   payloads: { 'nightly-aggregate': ({ tickAt }) => ({ day: tickAt.toISOString().slice(0, 10) }) } });
  * process.on('SIGTERM', () => void scheduler.close());
  */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const resolved = resolveSchedulerOptions(options);
-  const { urls, heartbeatSeconds, reconnectSeconds, noDelay, tls } = options;
-  const publisher = createPublisher({
-    urls,
-    heartbeatSeconds,
-    reconnectSeconds,
-    noDelay,
-    tls,
-    name: `${options.name ?? 'warren-scheduler'} publisher`,
-    timeoutMs: resolved.publishTimeoutMs,
-  });
   const lease = new Lease({
     urls: resolved.urls,
     queue: resolved.leaseQueue,
@@ -36,7 +26,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     reseedMs: 5000,
     fenceTimeoutMs: 1000,
   });
-  const scheduler = new Scheduler(resolved, publisher, lease, new TickLog(`${resolved.leaseQueue}.ticks`));
+  const scheduler = new Scheduler(resolved, lease, new TickLog(`${resolved.leaseQueue}.ticks`));
   lease.start();
   return scheduler;
 }

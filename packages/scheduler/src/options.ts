@@ -9,6 +9,7 @@ import {
   type ConnectionOptions,
   type MessageContract,
 } from '@warren/core';
+import type { TickPublisher } from './TickPublisher';
 import { DEFAULT_SCHEDULER_LEASE_QUEUE, type ScheduleDefinition, type Topology } from '@warren/topology';
 
 /** What a payload function is given: the schedule's name and the tick's due time (not the time it fired). */
@@ -23,6 +24,11 @@ export type PayloadFactory = (tick: TickContext) => unknown;
 export interface SchedulerOptions extends ConnectionOptions {
   /** The parsed topology (`loadTopologyFile`/`parseTopology`): its `schedules` are what this scheduler fires. Required. */
   readonly topology: Topology;
+  /**
+   * Publishes the ticks, with confirms: the service's `Publisher` (`createPublisher()` of `@warren/publisher`).
+   * The scheduler does not close it. Required.
+   */
+  readonly publisher: TickPublisher;
   /**
    * A payload function per schedule name, called for each tick; it wins over the file's static `payload`.
    * @default {} (every tick carries the file's `payload`, or `{}`)
@@ -42,12 +48,13 @@ export interface SchedulerOptions extends ConnectionOptions {
   readonly leaseQueue?: string;
   /** A tick fired more than this late counts as missed, and follows its schedule's `catchUp`. @default 1000 */
   readonly lateAfterMs?: number;
-  /** How long a tick's publish may wait for the broker's confirm. @default 5000 */
+  /** How long a tick's publish may wait for the broker's confirm (its `timeoutMs`). @default 5000 */
   readonly publishTimeoutMs?: number;
 }
 
 /** @internal */
 export interface ResolvedSchedulerOptions {
+  readonly publisher: TickPublisher;
   readonly schedules: Readonly<Record<string, ScheduleDefinition>>;
   readonly urls: readonly string[];
   readonly payloads: Readonly<Record<string, PayloadFactory>>;
@@ -64,6 +71,7 @@ export interface ResolvedSchedulerOptions {
 const SCHEDULER_OPTIONS = knownOptions<SchedulerOptions>({
   ...CONNECTION_OPTIONS,
   topology: true,
+  publisher: true,
   payloads: true,
   contracts: true,
   leaseQueue: true,
@@ -77,6 +85,8 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
   if (urls.length === 0) throw new WarrenError('INVALID_URL', 'No AMQP URL given: pass `urls` or set AMQP_URL.');
   if (typeof options.topology?.queues !== 'object')
     invalid('`topology` must be a parsed topology (loadTopologyFile or parseTopology)');
+  if (typeof options.publisher?.publish !== 'function' || typeof options.publisher.publishRaw !== 'function')
+    invalid('`publisher` must publish the ticks: pass a Publisher (createPublisher() of @warren/publisher)');
   const schedules = options.topology.schedules ?? {};
   const payloads = options.payloads ?? {};
   const contracts = options.contracts ?? {};
@@ -91,6 +101,7 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
         `schedule "${name}" publishes contract "${schedule.contract}": pass it as \`contracts: { '${schedule.contract}': ... }\``,
       );
   return {
+    publisher: options.publisher,
     schedules,
     urls,
     payloads,

@@ -6,26 +6,29 @@ const topology = parseTopology({
   schedules: { nightly: { cron: '0 3 * * *', contract: 'nightly' }, beat: { every: '1s', exchange: 'jobs' } },
 });
 
+const publisher = { publish: () => Promise.resolve(), publishRaw: () => Promise.resolve() };
+
 describe('createScheduler options', () => {
   it.each([
-    [{ urls: '', topology }, 'INVALID_URL', 'No AMQP URL'],
-    [{ urls: 'amqp://x', topology: {} as never }, 'INVALID_OPTION', '`topology` must be a parsed topology'],
-    [{ urls: 'amqp://x', topology }, 'INVALID_OPTION', 'schedule "nightly" publishes contract "nightly"'],
+    [{ urls: '', topology, publisher }, 'INVALID_URL', 'No AMQP URL'],
+    [{ urls: 'amqp://x', publisher, topology: {} as never }, 'INVALID_OPTION', '`topology` must be a parsed topology'],
+    [{ urls: 'amqp://x', publisher, topology }, 'INVALID_OPTION', 'schedule "nightly" publishes contract "nightly"'],
     [
-      { urls: 'amqp://x', topology, contracts: { nightly: {} as never }, payloads: { nightlly: () => 1 } },
+      { urls: 'amqp://x', publisher, topology, contracts: { nightly: {} as never }, payloads: { nightlly: () => 1 } },
       'INVALID_OPTION',
       '`payloads` has a function for "nightlly"',
     ],
     [
-      { urls: 'amqp://x', topology, contracts: { nightly: {} as never }, lateAfterMs: 0 },
+      { urls: 'amqp://x', publisher, topology, contracts: { nightly: {} as never }, lateAfterMs: 0 },
       'INVALID_OPTION',
       'lateAfterMs',
     ],
     [
-      { urls: 'amqp://x', topology, leasQueue: 'x' } as never,
+      { urls: 'amqp://x', publisher, topology, leasQueue: 'x' } as never,
       'INVALID_OPTION',
       'Unknown createScheduler() option "leasQueue"; did you mean "leaseQueue"?',
     ],
+    [{ urls: 'amqp://x', topology, publisher: {} as never }, 'INVALID_OPTION', '`publisher` must publish the ticks'],
   ])('refuses %#', (options, code, message) => {
     expect(() => createScheduler(options)).toThrow(
       expect.objectContaining({ code, message: expect.stringContaining(message) }),

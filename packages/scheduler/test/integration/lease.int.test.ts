@@ -5,6 +5,7 @@ import { connect, type ChannelModel } from 'amqplib';
 import { parseTopology } from '@warren/topology';
 import { startFaultProxy, uniqueName, useBroker, waitFor, type FaultProxy } from '@warren/testing';
 import { createScheduler, type Scheduler } from '../../src';
+import { confirmPublisher } from '../confirmPublisher';
 
 const broker = useBroker();
 const until = (what: string, timeoutMs: number, condition: () => boolean): Promise<true> =>
@@ -38,7 +39,9 @@ describe('scheduler lease under faults', () => {
       schedules: { beat: { every: '1s', exchange: '', routingKey: queue } },
     });
     const make = (url: string): Scheduler => {
-      const scheduler = createScheduler({ urls: url, topology, leaseQueue: lease, heartbeatSeconds: 2 });
+      const publisher = confirmPublisher(broker.amqpUrl);
+      broker.teardown(() => publisher.close());
+      const scheduler = createScheduler({ urls: url, topology, publisher, leaseQueue: lease, heartbeatSeconds: 2 });
       schedulers.push(scheduler);
       return scheduler;
     };

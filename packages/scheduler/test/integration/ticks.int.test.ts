@@ -6,6 +6,7 @@ import { defineContract } from '@warren/core';
 import { parseTopology } from '@warren/topology';
 import { uniqueName, useBroker, waitFor } from '@warren/testing';
 import { createScheduler, type Scheduler } from '../../src';
+import { confirmPublisher } from '../confirmPublisher';
 
 const broker = useBroker();
 const until = (what: string, timeoutMs: number, condition: () => boolean): Promise<true> =>
@@ -41,9 +42,12 @@ describe('scheduler ticks', () => {
     });
     let n = 0;
     const start = (): Scheduler => {
+      const publisher = confirmPublisher(broker.amqpUrl);
+      broker.teardown(() => publisher.close());
       const scheduler = createScheduler({
         urls: broker.amqpUrl,
         topology,
+        publisher,
         leaseQueue: lease,
         contracts: { counted: contract },
         payloads: { count: ({ tickAt }) => ({ n: ++n, at: tickAt.toISOString() }) },
