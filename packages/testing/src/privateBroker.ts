@@ -74,7 +74,9 @@ const START_TIMEOUT_MS = 90_000;
 export async function startPrivateBroker(options: PrivateBrokerOptions = {}): Promise<PrivateBroker> {
   const mode = options.mode ?? (process.env.WARREN_TEST_BROKER || 'auto');
   const image = options.image ?? process.env.WARREN_RABBITMQ_IMAGE ?? DEFAULT_RABBITMQ_IMAGE;
-  if (mode !== 'container' && localNodePossible()) return startLocalNode(options.tls);
+  // A TLS listener needs certificates in the node's config: a local node even when the run asks for containers
+  // (the TLS tests are about the client; they run against the installed RabbitMQ in every CI stage).
+  if ((mode !== 'container' || options.tls) && localNodePossible()) return startLocalNode(options.tls);
   if (options.tls) {
     throw new TestBrokerError(
       'TEST_NODE_FAILED',
