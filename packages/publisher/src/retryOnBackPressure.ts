@@ -61,16 +61,21 @@ export async function retryOnBackPressure<T>(
     }
   }
   const giveUpAt = Date.now() + maxElapsedMs;
+  // Set by a wait cut to end at the bound: the attempt after it is the last (a timer may fire a millisecond early,
+  // which would otherwise leave a sliver of time for one attempt more).
+  let atBound = false;
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted();
     try {
       return await fn(attempt);
     } catch (error) {
       const left = giveUpAt - Date.now();
-      if (!(error instanceof BackPressureError) || left <= 0) throw error;
+      if (!(error instanceof BackPressureError) || atBound || left <= 0) throw error;
       signal?.throwIfAborted();
       const step = Math.max(error.retryAfterMs, backoffStep(attempt, initialDelayMs, maxDelayMs));
-      await sleep(Math.min(left, Math.random() * step), signal);
+      const wait = Math.random() * step;
+      atBound = wait >= left;
+      await sleep(Math.min(left, wait), signal);
     }
   }
 }
