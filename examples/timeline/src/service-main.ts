@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { createPublisher } from '@warren/publisher';
 import { describeError } from '@warren/core';
 import { postCreatedContract, reminderDueContract } from './contracts';
@@ -11,7 +12,9 @@ import { createTimelineService } from './service';
  */
 async function main(): Promise<void> {
   const env = readEnv();
-  const publisher = createPublisher({ urls: env.amqpUrls, name: `${env.namespace}-service` });
+  // Warren logs the connection's life and back-pressure transitions through pino (JSON lines, passwords masked).
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const publisher = createPublisher({ urls: env.amqpUrls, name: `${env.namespace}-service`, logger });
   const server = createTimelineService({
     publisher,
     contract: postCreatedContract(env.names),

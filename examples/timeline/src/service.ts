@@ -7,6 +7,7 @@ import {
   ValidationError,
 } from '@warren/publisher';
 import { describeError, WarrenError } from '@warren/core';
+import type { Health } from '@warren/publisher';
 import type { z } from 'zod';
 import {
   PostCreated,
@@ -18,6 +19,7 @@ import {
   type Reminder,
   type ReminderDueContract,
 } from './contracts';
+import { HEALTH_PATHS, healthReply } from './health-routes';
 import { scheduleReminder } from './reminder-route';
 
 /**
@@ -35,8 +37,8 @@ export interface PublisherLike {
     payload: { postId: string },
     options?: { timeoutMs?: number },
   ): Promise<PostPreview>;
-  readonly state: string;
-  readonly bufferSize: { readonly messages: number; readonly bytes: number };
+  /** `GET /health*` (see `health-routes.ts`). */
+  health(): Health;
 }
 
 export interface TimelineServiceOptions {
@@ -77,7 +79,7 @@ export interface Reply {
  *   404 when the worker does not know the post (its `RemoteError`'s code `POST_NOT_FOUND`); 504 when no reply came
  *   in time; 503 when the reply channel was lost or the broker pushes back.
  * - `POST /reminders` `{ postId, author, inSeconds }` schedules a `reminder.due` for later (publish with `delay`).
- * - `GET /health` → the publisher's state; 200 while it can reach the broker, 503 otherwise.
+ * - `GET /health`, `/health/ready`, `/health/live` → `publisher.health()` (see `health-routes.ts`).
  */
 export function createTimelineService(options: TimelineServiceOptions): Server {
   return createServer((request, response) => {
@@ -86,14 +88,18 @@ export function createTimelineService(options: TimelineServiceOptions): Server {
 }
 
 /** The routes and their methods: another method on a known path is 405 with `Allow`, not 404. */
-const ALLOWED_METHODS: Readonly<Record<string, string>> = { '/posts': 'POST', '/reminders': 'POST', '/health': 'GET' };
+const ALLOWED_METHODS: Readonly<Record<string, string>> = {
+  '/posts': 'POST',
+  '/reminders': 'POST',
+  ...Object.fromEntries(HEALTH_PATHS.map((path) => [path, 'GET'])),
+};
 
 /** Routes one request to its reply; never rejects. */
 export async function handleRequest(options: TimelineServiceOptions, request: IncomingMessage): Promise<Reply> {
   try {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path === '/posts' && request.method === 'POST') return await createPost(options, request);
-    if (path === '/health' && request.method === 'GET') return health(options.publisher);
+    if (HEALTH_PATHS.includes(path) && request.method === 'GET') return await healthReply(path, options);
     const preview = /^\/posts\/([^/]+)\/preview$/.exec(path);
     if (preview && request.method === 'GET') return await previewPost(options, decodeURIComponent(preview[1]!));
     if (path === '/reminders' && request.method === 'POST' && options.reminderContract)
@@ -150,21 +156,6 @@ async function previewPost(options: TimelineServiceOptions, postId: string): Pro
     }
     throw error;
   }
-}
-
-function health(publisher: PublisherLike): Reply {
-  const up = publisher.state === 'connected';
-  return {
-    status: up ? 200 : 503,
-    body: {
-      status: up ? 'ok' : 'degraded',
-      broker: up ? 'connected' : publisher.state,
-      publisher: {
-        state: publisher.state,
-        buffered: publisher.bufferSize,
-      },
-    },
-  };
 }
 
 function invalidPost(error: z.ZodError): Reply {

@@ -1,4 +1,6 @@
-import { closeOnSignals } from '@warren/consumer';
+import { createServer } from 'node:http';
+import { pino } from 'pino';
+import { closeOnSignals, type Health } from '@warren/consumer';
 import { describeError } from '@warren/core';
 import { deriveTopology, loadTopologyFile } from '@warren/topology';
 import { postCreatedContract, previewContract, reminderDueContract } from './contracts';
@@ -6,11 +8,13 @@ import { numberFromEnv, readEnv } from './env';
 import { TOPOLOGY_FILE } from './topology-file';
 import { startTimelineWorker } from './worker';
 import { startNightlyAggregation } from './aggregation';
+import { HEALTH_PATHS, healthReply } from './health-routes';
 
 /**
  * Runs the fan-out worker: `AMQP_URL`, `TIMELINE_TOPOLOGY` (the topology file, for the retry tiers),
  * `TIMELINE_NAMESPACE`, `WORKER_PREFETCH`, `WORKER_LATENCY_MS`. SIGTERM/SIGINT close the consumer gracefully
- * (stop taking new posts, finish the ones in hand). Under the demo it reports its stats over IPC.
+ * (stop taking new posts, finish the ones in hand). Under the demo it reports its stats over IPC. With
+ * `WORKER_HEALTH_PORT`, it answers `GET /health`, `/health/ready` and `/health/live` there (`consumer.health()`).
  */
 async function main(): Promise<void> {
   const env = readEnv();
@@ -24,7 +28,9 @@ async function main(): Promise<void> {
     name: `${env.namespace}-worker`,
     prefetch: numberFromEnv(process.env.WORKER_PREFETCH, 20),
     latencyMs: numberFromEnv(process.env.WORKER_LATENCY_MS, 20),
+    logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
   });
+  if (process.env.WORKER_HEALTH_PORT) serveHealth(worker.consumer, numberFromEnv(process.env.WORKER_HEALTH_PORT, 0));
   const aggregation = await startNightlyAggregation({
     urls: env.amqpUrls,
     topology: file,
@@ -49,6 +55,18 @@ async function main(): Promise<void> {
     },
   });
   process.send?.({ type: 'ready' });
+}
+
+/** The worker's health routes (its liveness is the consumer's: `/health/live` is 503 when it is stalled). */
+function serveHealth(consumer: { health(): Promise<Health> }, port: number): void {
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (!HEALTH_PATHS.includes(path)) return void response.writeHead(404).end();
+    void healthReply(path, { consumer }).then(({ status, body }) => {
+      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+  });
+  server.listen(port).unref();
 }
 
 main().catch((error: unknown) => {

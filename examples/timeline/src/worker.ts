@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createConsumer, NonRetryableError, type Consumer } from '@warren/consumer';
+import { createConsumer, NonRetryableError, type Consumer, type LoggerLike } from '@warren/consumer';
 import { retryQueueName, type DesiredTopology } from '@warren/topology';
 import type { Post, PostCreatedContract, PostPreview, PreviewContract, ReminderDueContract } from './contracts';
 import { failsRetryably, fateOf, latencyOf } from './simulation';
@@ -19,6 +19,8 @@ export interface TimelineWorkerOptions {
   readonly latencyMs?: number;
   /** Connection name in the management UI. @default 'timeline-worker' */
   readonly name?: string;
+  /** Where the consumer logs (pino in `worker-main.ts`). @default none */
+  readonly logger?: LoggerLike;
 }
 
 export interface TimelineWorker {
@@ -37,6 +39,7 @@ export async function startTimelineWorker(options: TimelineWorkerOptions): Promi
     urls: options.urls,
     name: options.name ?? 'timeline-worker',
     topology: options.topology,
+    logger: options.logger,
   });
   const stats = new WorkerStats();
   const fanoutQueue = options.contract.queue;

@@ -4,8 +4,7 @@ import type { PublisherLike } from '../src/service';
 
 function fakePublisher(calls: unknown[]): PublisherLike {
   return {
-    state: 'connected',
-    bufferSize: { messages: 0, bytes: 0 },
+    health: () => ({ status: 'ok', reasons: [] }),
     publish: async (contract, payload, options) => {
       calls.push({ routingKey: contract.routingKey, payload, options });
       return { messageId: options?.messageId ?? 'generated' };

@@ -1,13 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { BrokerBusyError, PublishTimeoutError, ValidationError } from '@warren/publisher';
+import { BrokerBusyError, PublishTimeoutError, ValidationError, type Health } from '@warren/publisher';
 import { ConnectionConfigError, WarrenError } from '@warren/core';
 import { PostCreated, type Post } from '../src/contracts';
 import { createTimelineService, type PublisherLike } from '../src/service';
 
 class FakePublisher implements PublisherLike {
-  state = 'connected';
-  bufferSize = { messages: 2, bytes: 300 };
+  current: Health = { status: 'ok', reasons: [] };
   published: Array<{ payload: Post; messageId?: string; timeoutMs?: number }> = [];
   failWith: unknown;
 
@@ -15,6 +14,10 @@ class FakePublisher implements PublisherLike {
     if (this.failWith) throw this.failWith;
     this.published.push({ payload, messageId: options?.messageId, timeoutMs: options?.timeoutMs });
     return { messageId: options?.messageId ?? 'generated' };
+  }
+
+  health(): Health {
+    return this.current;
   }
 }
 
@@ -99,22 +102,31 @@ describe('POST /posts', () => {
   });
 });
 
-describe('GET /health', () => {
-  it('is 200 with the publisher state while connected', async () => {
-    const response = await fetch(`${base}/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
-      status: 'ok',
-      broker: 'connected',
-      publisher: { state: 'connected', buffered: { messages: 2, bytes: 300 } },
-    });
+describe('GET /health, /health/ready, /health/live', () => {
+  const get = async (path: string) => {
+    const response = await fetch(`${base}${path}`);
+    return { status: response.status, body: (await response.json()) as unknown };
+  };
+  const disconnected = { code: 'disconnected', message: 'the connection is lost; reconnecting' } as const;
+
+  it("are 200 with the publisher's health while it is ok", async () => {
+    const publisher = { status: 'ok', reasons: [] };
+    expect(await get('/health')).toEqual({ status: 200, body: { status: 'up', publisher } });
+    expect(await get('/health/ready')).toEqual({ status: 200, body: { status: 'up', publisher } });
+    expect(await get('/health/live')).toEqual({ status: 200, body: { status: 'up' } });
   });
 
-  it('is 503 when the publisher cannot reach the broker', async () => {
-    publisher.state = 'disconnected';
-    const response = await fetch(`${base}/health`);
-    expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ status: 'degraded', broker: 'disconnected' });
+  it('keep a degraded publisher (reconnecting) ready, and /health says why it is not ok', async () => {
+    publisher.current = { status: 'degraded', reasons: [disconnected] };
+    expect(await get('/health')).toEqual({ status: 503, body: { status: 'down', publisher: publisher.current } });
+    expect((await get('/health/ready')).status).toBe(200);
+    expect((await get('/health/live')).status).toBe(200);
+  });
+
+  it('take a failing publisher (buffer full) out of rotation, without asking for a restart', async () => {
+    publisher.current = { status: 'failing', reasons: [{ code: 'buffer-full', message: 'the buffer is full' }] };
+    expect((await get('/health/ready')).status).toBe(503);
+    expect((await get('/health/live')).status).toBe(200);
   });
 });
 

@@ -10,12 +10,18 @@ function formatWorkQueue(queue: WorkQueueStatus): string[] {
   const policy = queue.policy === null ? 'no policy' : `policy ${queue.policy}`;
   const definition = queue.effectivePolicy === null ? '' : ` ${JSON.stringify(queue.effectivePolicy)}`;
   return [
-    `${queue.name}: ${counts(queue)}`,
+    `${queue.name}: ${counts(queue)}${VERDICTS[queue.verdict]}`,
     ...queue.tiers.map((tier) => `  retry ${tier.name}: ${counts(tier)}`),
     ...(queue.deadLetter === null ? [] : [`  dead letters ${queue.deadLetter.name}: ${counts(queue.deadLetter)}`]),
     `  ${policy}${definition}`,
   ];
 }
+
+const VERDICTS: Readonly<Record<WorkQueueStatus['verdict'], string>> = {
+  ok: '',
+  stalled: ' — stalled: ready messages and consumers, nothing delivered or acked in the last sample (~5 s)',
+  unconsumed: ' — no consumer for its ready messages',
+};
 
 /** The ladder in one block: the total waiting, then only the levels that hold messages (22 lines would drown it). */
 function formatDelayLadder(levels: readonly QueueCounts[]): string[][] {

@@ -1,3 +1,5 @@
+import type { LoggerLike } from '@warren/core';
+
 /** Where the CLI writes and what environment it reads: the process's by default, buffers in tests. */
 export interface CliIo {
   /** Receives results (plans, listings, JSON); machine-readable. `processIo()`: `process.stdout`. */
@@ -26,6 +28,11 @@ export interface CliIo {
    * @default undefined (never aborted)
    */
   readonly signal?: AbortSignal;
+  /**
+   * pino or any `LoggerLike`: `runCli` logs each command's outcome there (README, "Logging"), never its arguments.
+   * @default undefined (nothing is logged)
+   */
+  readonly logger?: LoggerLike;
 }
 
 /** The real process's streams and environment. */

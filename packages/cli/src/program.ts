@@ -8,6 +8,7 @@ import { registerPlan } from './commands/plan';
 import { registerSchedules } from './commands/schedules';
 import { registerStatus } from './commands/status';
 import { registerValidate } from './commands/validate';
+import { logOutcome } from './cli-log';
 import { reportError } from './errors';
 import { processIo, type CliIo } from './io';
 import { useIoEnvironment } from './target';
@@ -58,10 +59,16 @@ stack traces.`;
  * `--json` as a JSON object on `io.stdout`).
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const startedAt = performance.now();
+  const done = (exitCode: number, error?: unknown): number => {
+    if (io.logger) logOutcome(io.logger, argv, { exitCode, durationMs: performance.now() - startedAt, error });
+    return exitCode;
+  };
   try {
     await createProgram(io).parseAsync([...argv], { from: 'user' });
-    return 0;
+    return done(0);
   } catch (error) {
-    return reportError(error, io, argv.includes('--json'));
+    const exitCode = reportError(error, io, argv.includes('--json'));
+    return done(exitCode, exitCode === 1 ? error : undefined);
   }
 }

@@ -15,10 +15,13 @@ import {
   type MessageContract,
   type ParsedPayloadOf,
   type ReplyInputOf,
+  type Health,
   type WarrenError,
 } from '@warren/core';
 import { workQueueLayout, type DesiredTopology, type WorkQueueLayout } from '@warren/topology';
 import type { ChannelLike } from './channel';
+import { consumerHealth, type CheckChannel } from './consumer-health';
+import { logConsumer } from './consumer-log';
 import { ConsumerError } from './errors';
 import type { ConsumerEvents } from './events';
 import type { Handler } from './handler';
@@ -69,6 +72,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   private readonly recorder = new StatsRecorder();
   private readonly topology: DesiredTopology;
   private readonly retryDelayMs: number;
+  private readonly stallAfterMs: number;
+  private paused = false;
   private closing: Promise<void> | undefined;
   private fatal: WarrenError | undefined;
   private currentState: ConsumerState = 'connecting';
@@ -79,6 +84,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     const resolved = resolveConsumerOptions(options);
     this.topology = resolved.topology;
     this.retryDelayMs = resolved.retryDelayMs;
+    this.stallAfterMs = resolved.stallAfterMs;
+    if (resolved.logger) logConsumer(this, resolved.logger, options.name);
     this.manager = openConnection(resolved.connection, (error) => this.onFatal(error));
     // The same payloads as the publisher's: the node's URL and a reason, both password-free.
     this.manager.on('connect', ({ url }) => this.onConnect(managerUrl(url)));
@@ -155,10 +162,12 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 
   /** Stops new deliveries (cancels the subscriptions); in-flight handlers finish and are settled. */
   async pause(): Promise<void> {
+    this.paused = true;
     await Promise.all(this.subscriptions.map((s) => s.pause()));
   }
 
   async resume(): Promise<void> {
+    this.paused = false;
     if (this.closing === undefined) await Promise.all(this.subscriptions.map((s) => s.resume()));
   }
 
@@ -177,6 +186,17 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     const inFlight = this.subscriptions.reduce((n, s) => n + s.inFlight.size, 0);
     const subscriptions = this.subscriptions.map(({ queue, presence }) => ({ queue, state: presence.state }));
     return { ...this.recorder.snapshot(inFlight), subscriptions };
+  }
+
+  /**
+   * For a health check (README, "Health"): the connection, `paused`, each subscription's state, and `stalled` when a
+   * queue has ready messages but nothing finished for `stallAfterMs` (its ready count read over AMQP, bounded), or
+   * when every prefetch slot has been busy longer than the handler timeout.
+   */
+  health(): Promise<Health> {
+    const { currentState: state, paused, subscriptions, stallAfterMs } = this;
+    const openChannel = (): Promise<CheckChannel> | undefined => this.manager.connection?.createChannel();
+    return consumerHealth({ state, paused, subscriptions, stallAfterMs, openChannel });
   }
 
   private async shutdown(timeoutMs: number): Promise<void> {

@@ -8,6 +8,7 @@ export type { MessageContext } from './context';
 export type { Handler } from './handler';
 export type { DeadLetterReason } from './decode';
 export type { ConsumerStats } from './stats';
+export type { LoggerLike, Health, HealthStatus, HealthReason, HealthReasonCode } from '@warren/core';
 export type { SubscriptionState, SubscriptionStatus } from './queue-presence';
 export type {
   ConsumerEvents,

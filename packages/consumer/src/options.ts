@@ -1,4 +1,11 @@
-import { checkOptions, CONNECTION_OPTIONS, knownOptions, WarrenError, type ConnectionOptions } from '@warren/core';
+import {
+  checkOptions,
+  CONNECTION_OPTIONS,
+  knownOptions,
+  WarrenError,
+  type ConnectionOptions,
+  type LoggerLike,
+} from '@warren/core';
 import type { DesiredTopology } from '@warren/topology';
 import { resolveIdempotency, type IdempotencyOptions, type ResolvedIdempotency } from './idempotency/options';
 
@@ -16,6 +23,19 @@ export interface ConsumerOptions extends ConnectionOptions {
    * @default 1000
    */
   readonly retryDelayMs?: number;
+  /**
+   * `consumer.health()` reports a subscription `stalled` (failing) when its queue has ready messages but none of its
+   * deliveries finished for this long (README, "Health"). Set it above your slowest handler's run time. A positive
+   * number up to 2147483647.
+   * @default 60000
+   */
+  readonly stallAfterMs?: number;
+  /**
+   * Where the consumer logs its connection life, subscriptions, retries and dead-lettering (README, "Logging"): pino
+   * or any object with `debug`, `info`, `warn`, `error` (and `child`, used when present).
+   * @default none: nothing is logged
+   */
+  readonly logger?: LoggerLike;
 }
 
 /** @internal The keys of `ConsumerOptions`: `createConsumer()` rejects any other with `INVALID_OPTION`. */
@@ -23,6 +43,8 @@ export const CONSUMER_OPTIONS = knownOptions<ConsumerOptions>({
   ...CONNECTION_OPTIONS,
   topology: true,
   retryDelayMs: true,
+  stallAfterMs: true,
+  logger: true,
 });
 
 /** Options of one `consume()`; `Payload` and `Transaction` type the `idempotency.key` function and `ctx.transaction`. */
@@ -93,6 +115,8 @@ export interface ResolvedConsumerOptions {
   readonly connection: ConnectionOptions;
   readonly topology: DesiredTopology;
   readonly retryDelayMs: number;
+  readonly stallAfterMs: number;
+  readonly logger: LoggerLike | undefined;
 }
 
 /** @internal The options of one `consume()`, defaulted and checked when it is called. */
@@ -113,6 +137,8 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     connection: { urls, name, heartbeatSeconds, reconnectSeconds, noDelay, tls },
     topology,
     retryDelayMs: positiveNumber('retryDelayMs', options.retryDelayMs ?? 1000, MAX_TIMER_MS),
+    stallAfterMs: positiveNumber('stallAfterMs', options.stallAfterMs ?? 60_000, MAX_TIMER_MS),
+    logger: options.logger,
   };
 }
 

@@ -13,6 +13,7 @@ import { aborted, failureOf, isThenable, type Handler } from './handler';
 import { planFailure, type Failure, type HandOff } from './handoff';
 import { RequeueLater } from './idempotency/gate';
 import { sendFailure, sendResult, type ReplyOptions } from './reply';
+import { InFlight } from './in-flight';
 import { QueuePresence } from './queue-presence';
 import type { StatsRecorder } from './stats';
 
@@ -48,7 +49,7 @@ export interface SubscriptionOptions {
 export class Subscription {
   readonly queue: string;
   /** Deliveries whose handler runs or whose settle is not finished. */
-  readonly inFlight = new Set<Pending>();
+  readonly inFlight = new InFlight();
   /** Resolves the first time the broker confirms the subscription. */
   readonly ready: Promise<void>;
   /** The subscription's state, and what it does about a missing queue. */
@@ -72,7 +73,7 @@ export class Subscription {
   private markReady!: () => void;
   private failReady!: (error: Error) => void;
 
-  constructor(private readonly options: SubscriptionOptions) {
+  constructor(readonly options: SubscriptionOptions) {
     this.queue = options.layout.queue;
     this.presence = new QueuePresence(this.queue, options, this);
     this.ready = new Promise((resolve, reject) => {

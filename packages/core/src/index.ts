@@ -51,3 +51,7 @@ export type { DelayRoute } from './delay-ladder';
 export { didYouMean, suggestion } from './did-you-mean';
 export { knownOptions, unknownOption, checkOptions } from './known-options';
 export type { KnownOptions } from './known-options';
+export { componentLogger } from './logger';
+export type { LoggerLike } from './logger';
+export { healthOf, HEALTH_SEVERITY } from './health';
+export type { Health, HealthStatus, HealthReason, HealthReasonCode } from './health';

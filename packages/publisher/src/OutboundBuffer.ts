@@ -20,7 +20,14 @@ export class OutboundBuffer {
   /** Set by `whenIdle`: called when the last held or waiting message leaves. */
   private onIdle: (() => void) | undefined;
 
-  constructor(private readonly options: ResolvedOptions) {}
+  /** Set when a publish found the buffer full; cleared when it has room and nobody waits. */
+  private full = false;
+
+  /** `onFull(true)` when a publish first finds the buffer full, `onFull(false)` once it has room again. */
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly onFull: (full: boolean) => void = () => undefined,
+  ) {}
 
   get heldMessages(): number {
     return this.messages;
@@ -42,6 +49,7 @@ export class OutboundBuffer {
       this.pending.push(message);
       return 'held';
     }
+    if (!this.full) this.fullChanged(true);
     if (this.options.whenBufferFull !== 'wait') return 'full';
     this.waiting.push(message);
     return 'waiting';
@@ -77,6 +85,7 @@ export class OutboundBuffer {
       this.hold(next);
       this.pending.push(next);
     }
+    if (this.full && this.waiting.length === 0 && this.hasRoom(0)) this.fullChanged(false);
     if (this.messages === 0 && this.waiting.length === 0) this.onIdle?.();
   }
 
@@ -95,6 +104,11 @@ export class OutboundBuffer {
   private hasRoom(bytes: number): boolean {
     const { maxBufferMessages, maxBufferBytes } = this.options;
     return this.messages < maxBufferMessages && (this.bytes + bytes <= maxBufferBytes || this.bytes === 0);
+  }
+
+  private fullChanged(full: boolean): void {
+    this.full = full;
+    this.onFull(full);
   }
 
   private hold(message: Outbound): void {

@@ -8,6 +8,7 @@ import {
   type ConnectFailedEvent,
   type ConnectionConfigError,
   type DisconnectedEvent,
+  type Health,
   type MessageContract,
   type PayloadOf,
   type ReplyOf,
@@ -32,6 +33,7 @@ import {
   type RawPublishOptions,
   type ResolvedOptions,
 } from './options';
+import { publisherHealth } from './publisherHealth';
 import { scheduleDestination } from './schedule';
 import { Outbound, type PublishResult } from './Outbound';
 import { OutboundBuffer } from './OutboundBuffer';
@@ -56,6 +58,8 @@ export interface PublisherEvents {
   connectFailed: [ConnectFailedEvent];
   blocked: [{ reason: string }];
   unblocked: [];
+  /** The buffer became full (`full: true`: publishes fail or wait), or has room again (`false`). Transitions only. */
+  bufferFull: [{ full: boolean; messages: number; bytes: number }];
   returned: [ReturnedMessage];
   /** The connection cannot succeed (wrong credentials, missing vhost); every publish fails with this error. */
   failed: [WarrenError];
@@ -112,7 +116,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   ) {
     super();
     this.requests.onLateReply = (event) => this.emit('lateReply', event);
-    this.buffer = new OutboundBuffer(options);
+    this.buffer = new OutboundBuffer(options, (full) => this.emit('bufferFull', { full, ...this.bufferSize }));
     this.backoff = new NackBackoff(options);
     // The helpers call back through these hooks, made once here (none per message).
     this.deadlines = new DeadlineTimer(this.buffer, {
@@ -144,6 +148,11 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   /** What the publisher holds: accepted messages not yet confirmed (buffered, in flight or backing off). */
   get bufferSize(): { messages: number; bytes: number } {
     return { messages: this.buffer.heldMessages, bytes: this.buffer.heldBytes };
+  }
+
+  /** For a health check: the state and the buffer's fill (README, "Health"). */
+  health(): Health {
+    return publisherHealth(this.currentState, this.buffer, this.options);
   }
 
   /**

@@ -2,6 +2,7 @@ import { openConnection } from '@warren/core';
 import { resolveOptions, type PublisherOptions } from './options';
 import type { ConnectionManagerLike } from './ChannelSlot';
 import { Publisher } from './Publisher';
+import { logPublisher } from './publisherLog';
 
 /**
  * Creates a publisher and starts connecting (in the background: publishes made before the connection is up wait
@@ -13,5 +14,10 @@ import { Publisher } from './Publisher';
  */
 export function createPublisher(options: PublisherOptions): Publisher {
   const resolved = resolveOptions(options);
-  return new Publisher(resolved, (onFatal) => openConnection(options, onFatal) as unknown as ConnectionManagerLike);
+  const publisher = new Publisher(
+    resolved,
+    (onFatal) => openConnection(options, onFatal) as unknown as ConnectionManagerLike,
+  );
+  if (options.logger) logPublisher(publisher, options.logger, options.name);
+  return publisher;
 }

@@ -23,3 +23,4 @@ export {
 export type { ValidationIssue } from '@warren/core';
 export { ConnectionConfigError } from '@warren/core';
 export { InvalidDelayError, MAX_DELAY_MS } from '@warren/core';
+export type { LoggerLike, Health, HealthStatus, HealthReason, HealthReasonCode } from '@warren/core';

@@ -1,4 +1,11 @@
-import { checkOptions, CONNECTION_OPTIONS, knownOptions, WarrenError, type ConnectionOptions } from '@warren/core';
+import {
+  checkOptions,
+  CONNECTION_OPTIONS,
+  knownOptions,
+  WarrenError,
+  type ConnectionOptions,
+  type LoggerLike,
+} from '@warren/core';
 
 /**
  * Options of `createPublisher()`. The connection options (`urls`, `name`, `heartbeatSeconds`, `reconnectSeconds`,
@@ -62,6 +69,12 @@ export interface PublisherOptions extends ConnectionOptions {
    * @default 5000
    */
   readonly backoffMaxMs?: number;
+  /**
+   * Where the publisher logs its connection life and back-pressure transitions (README, "Logging"): pino or any
+   * object with `debug`, `info`, `warn`, `error` (and `child`, used when present).
+   * @default none: nothing is logged
+   */
+  readonly logger?: LoggerLike;
 }
 
 /** @internal The keys of `PublisherOptions`: `createPublisher()` rejects any other with `INVALID_OPTION`. */
@@ -76,6 +89,7 @@ export const PUBLISHER_OPTIONS = knownOptions<PublisherOptions>({
   mandatory: true,
   backoffInitialMs: true,
   backoffMaxMs: true,
+  logger: true,
 });
 
 /** Options of one publish. The message is always persistent (delivery mode 2) and carries a `timestamp`. */

@@ -1,6 +1,7 @@
 import { Lease } from './Lease';
 import { resolveSchedulerOptions, type SchedulerOptions } from './options';
 import { Scheduler } from './Scheduler';
+import { logScheduler } from './schedulerLog';
 import { TickLog } from './TickLog';
 
 /**
@@ -27,6 +28,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     fenceTimeoutMs: 1000,
   });
   const scheduler = new Scheduler(resolved, lease, new TickLog(`${resolved.leaseQueue}.ticks`));
+  if (options.logger) logScheduler(scheduler, options.logger, options.name);
   lease.start();
   return scheduler;
 }

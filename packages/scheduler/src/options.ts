@@ -7,6 +7,7 @@ import {
   splitUrls,
   WarrenError,
   type ConnectionOptions,
+  type LoggerLike,
   type MessageContract,
 } from '@warren/core';
 import type { TickPublisher } from './TickPublisher';
@@ -50,6 +51,11 @@ export interface SchedulerOptions extends ConnectionOptions {
   readonly lateAfterMs?: number;
   /** How long a tick's publish may wait for the broker's confirm (its `timeoutMs`). @default 5000 */
   readonly publishTimeoutMs?: number;
+  /**
+   * pino or any `LoggerLike`: the lease, its connection, skipped and failed ticks (README, "Logging").
+   * @default none: nothing is logged
+   */
+  readonly logger?: LoggerLike;
 }
 
 /** @internal */
@@ -77,6 +83,7 @@ const SCHEDULER_OPTIONS = knownOptions<SchedulerOptions>({
   leaseQueue: true,
   lateAfterMs: true,
   publishTimeoutMs: true,
+  logger: true,
 });
 
 export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSchedulerOptions {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ManagementApiError, ManagementClient } from '@warren/topology';
 import { waitFor } from './waitFor';
 
@@ -83,6 +84,23 @@ export class TestManagementClient extends ManagementClient {
       const info = await this.queueInfo(name);
       return info.messages === n ? info : undefined;
     });
+  }
+
+  /**
+   * Creates a user with every permission on this client's vhost and a random password unlike its name, so a test
+   * can check that the password never shows in a log or an error. Delete it with `deleteUser`.
+   */
+  async createUser(name: string): Promise<{ user: string; password: string }> {
+    const password = `pw-${randomBytes(12).toString('hex')}`;
+    await this.request('PUT', this.path('/api/users/{user}', name), { password, tags: '' });
+    const permissions = { configure: '.*', write: '.*', read: '.*' };
+    await this.request('PUT', this.path('/api/permissions/{vhost}/{user}', this.vhost, name), permissions);
+    return { user: name, password };
+  }
+
+  /** Deletes a user (its connections are closed by the broker); a missing one is not an error. */
+  deleteUser(name: string): Promise<void> {
+    return ignoreNotFound(this.request('DELETE', this.path('/api/users/{user}', name)));
   }
 
   /** Deletes a queue; a missing one is not an error (teardown runs whatever the test left). */

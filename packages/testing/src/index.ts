@@ -21,3 +21,5 @@ export { Ledger, INDETERMINATE_CODES } from './Ledger';
 export type { Verdict, VerdictInput } from './Ledger';
 export { startPrivateCluster } from './privateCluster';
 export type { PrivateCluster, PrivateNode, PrivateClusterOptions } from './privateCluster';
+export { recordingLogger } from './recordingLogger';
+export type { RecordingLogger, LogLine } from './recordingLogger';

@@ -73,6 +73,8 @@ export { exportTopology } from './live/export';
 export type { ExportFilter } from './live/export';
 export { topologyStatus } from './live/status';
 export type { TopologyStatus, WorkQueueStatus, QueueCounts } from './live/status';
+export { queueVerdict } from './live/queue-verdict';
+export type { QueueVerdict, QueueActivity } from './live/queue-verdict';
 export { diffTopology } from './live/diff';
 export { policyApplyTo } from './live/policy-body';
 export { readLiveTopology } from './live/read';

@@ -42,6 +42,8 @@ export interface LiveQueue {
   messages_ready?: number;
   messages_unacknowledged?: number;
   consumers?: number;
+  /** Rates of the last sample (messages per second); absent until something was published or delivered. */
+  message_stats?: { deliver_get_details?: { rate?: number }; ack_details?: { rate?: number } };
 }
 export interface LiveExchange {
   name: string;

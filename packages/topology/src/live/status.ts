@@ -1,5 +1,6 @@
 import type { DesiredTopology } from '../model/desired';
 import type { LiveQueue } from './management';
+import { queueVerdict, type QueueVerdict } from './queue-verdict';
 import { resolveTarget, type TopologyTarget } from './target';
 
 /** One queue's counts, as the management API reports them (they lag the broker by ~5 s). */
@@ -20,6 +21,8 @@ export interface WorkQueueStatus extends QueueCounts {
   /** The policy the broker applies to the work queue (a Warren policy, or another with a higher priority). */
   readonly policy: string | null;
   readonly effectivePolicy: Readonly<Record<string, unknown>> | null;
+  /** `stalled`: ready messages and consumers, but nothing delivered or acked in the last sample (see `queueVerdict`). */
+  readonly verdict: QueueVerdict;
 }
 
 export interface TopologyStatus {
@@ -41,6 +44,7 @@ const COLUMNS = [
   'consumers',
   'policy',
   'effective_policy_definition',
+  'message_stats',
 ];
 
 /**
@@ -53,13 +57,17 @@ export async function topologyStatus(desired: DesiredTopology, target: TopologyT
   const live = new Map((await management.queues(COLUMNS)).map((q) => [q.name, q]));
   const queues = desired.workQueues.map((layout): WorkQueueStatus => {
     const work = live.get(layout.queue);
+    const own = counts(layout.queue, work);
+    const deliverRate = work?.message_stats?.deliver_get_details?.rate ?? 0;
+    const ackRate = work?.message_stats?.ack_details?.rate ?? 0;
     return {
-      ...counts(layout.queue, work),
+      ...own,
       tiers: layout.retryTiers.map((tier) => counts(tier.queue, live.get(tier.queue))),
       deadLetter:
         layout.deadLetterQueue === null ? null : counts(layout.deadLetterQueue, live.get(layout.deadLetterQueue)),
       policy: work?.policy ?? null,
       effectivePolicy: work?.effective_policy_definition ?? null,
+      verdict: queueVerdict({ ...own, deliverRate, ackRate }),
     };
   });
   const delayLevels = desired.queues
