@@ -9,6 +9,8 @@ export interface Contender {
   flags: string[];
   /** The npm package whose version the table shows. */
   pkg: string;
+  /** The name the table shows, when not the package's. */
+  name?: string;
   /** What this row does, after the package name and version. */
   label: string;
   /** Scenarios it runs (all when absent). */
@@ -60,7 +62,7 @@ export function markdownReport(
   const cell = (c: Contender, scenario: string): Cell | undefined => cells.get(`${c.id}/${scenario}`);
   const rows = contenders.map((c) =>
     [
-      `${c.pkg} ${versions[c.pkg] ?? '?'} ${c.label}`,
+      `${c.name ?? c.pkg} ${versions[c.pkg] ?? '?'} ${c.label}`.trim(),
       throughputCell(cell(c, 'publish-classic')),
       throughputCell(cell(c, 'publish-quorum')),
       throughputCell(cell(c, 'consume')),
