@@ -22,6 +22,7 @@ const config = {
         '<rootDir>/test/**/*.test.ts',
         '<rootDir>/packages/*/test/**/*.test.ts',
         '<rootDir>/examples/*/test/**/*.test.ts',
+        '<rootDir>/scripts/**/*.test.ts',
       ],
       // The fault suite (*.rel.test.ts) has a config of its own: jest.reliability.config.js.
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.test\\.ts$', '\\.rel\\.test\\.ts$'],

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const BENCHES = ['publish', 'consume', 'idempotency'];
+const BENCHES = ['publish', 'consume', 'idempotency', 'peers'];
 
 const only = process.argv.slice(2);
 let failed = false;
