@@ -34,7 +34,7 @@ import {
   type ResolvedOptions,
 } from './options';
 import { publisherHealth } from './publisherHealth';
-import { scheduleDestination } from './schedule';
+import { isScheduled, scheduleDestination } from './schedule';
 import { Outbound, type PublishResult } from './Outbound';
 import { OutboundBuffer } from './OutboundBuffer';
 import { Requester, type LateReplyEvent, type RequestOptions } from './Requester';
@@ -179,7 +179,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
    * broker confirms it.
    */
   publishRaw(exchange: string, routingKey: string, body: unknown, options?: RawPublishOptions): Promise<PublishResult> {
-    const invalid = unknownOption('publishRaw()', options, RAW_PUBLISH_OPTIONS);
+    const invalid = options && unknownOption('publishRaw()', options, RAW_PUBLISH_OPTIONS);
     if (invalid) return Promise.reject(invalid);
     let content: Buffer;
     try {
@@ -212,13 +212,17 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     const error = refusal(body.length, this.options, this.fatal, this.closing !== undefined);
     if (error) return Promise.reject(error);
     const now = Date.now();
-    const to = scheduleDestination(exchange, routingKey, options, now); // `delay`/`notBefore`: into the delay ladder
+    // `delay`/`notBefore`: into the delay ladder (checked first: most publishes have no options, and get no object)
+    const to = options && isScheduled(options) ? scheduleDestination(exchange, routingKey, options, now) : undefined;
     if (to instanceof InvalidDelayError) return Promise.reject(to);
-    const messageId = to.options?.messageId ?? newMessageId();
-    const properties = toProperties(to.options, contentType, messageId, now, this.options.mandatory);
-    const deadline = now + (to.options?.timeoutMs ?? this.options.timeoutMs);
+    const sent = to === undefined ? options : to.options;
+    const messageId = sent?.messageId ?? newMessageId();
+    const properties = toProperties(sent, contentType, messageId, now, this.options.mandatory);
+    const deadline = now + (sent?.timeoutMs ?? this.options.timeoutMs);
+    const toExchange = to?.exchange ?? exchange;
+    const toKey = to?.routingKey ?? routingKey;
     return new Promise<PublishResult>((resolve, reject) => {
-      this.admit(new Outbound(to.exchange, to.routingKey, body, properties, messageId, deadline, resolve, reject));
+      this.admit(new Outbound(toExchange, toKey, body, properties, messageId, deadline, resolve, reject));
     });
   }
 

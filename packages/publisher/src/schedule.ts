@@ -30,6 +30,11 @@ export function scheduleDestination(
   }
 }
 
+/** @internal The options ask for a delay (`delay` or `notBefore`): only then is `scheduleDestination` needed. */
+export function isScheduled(options: RawPublishOptions): boolean {
+  return options.delay !== undefined || options.notBefore !== undefined;
+}
+
 function destinationOf(
   exchange: string,
   routingKey: string,
