@@ -16,6 +16,12 @@ export interface ConsumerOptions extends ConnectionOptions {
    * @default 1000
    */
   readonly retryDelayMs?: number;
+  /**
+   * OpenTelemetry spans and metrics (README, "Tracing and metrics") when `@opentelemetry/api` is installed and an
+   * SDK registered; `false` turns them off for this consumer.
+   * @default true
+   */
+  readonly telemetry?: boolean;
 }
 
 /** @internal The keys of `ConsumerOptions`: `createConsumer()` rejects any other with `INVALID_OPTION`. */
@@ -23,6 +29,7 @@ export const CONSUMER_OPTIONS = knownOptions<ConsumerOptions>({
   ...CONNECTION_OPTIONS,
   topology: true,
   retryDelayMs: true,
+  telemetry: true,
 });
 
 /** Options of one `consume()`; `Payload` and `Transaction` type the `idempotency.key` function and `ctx.transaction`. */
@@ -93,6 +100,7 @@ export interface ResolvedConsumerOptions {
   readonly connection: ConnectionOptions;
   readonly topology: DesiredTopology;
   readonly retryDelayMs: number;
+  readonly telemetry: boolean;
 }
 
 /** @internal The options of one `consume()`, defaulted and checked when it is called. */
@@ -113,6 +121,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     connection: { urls, name, heartbeatSeconds, reconnectSeconds, noDelay, tls },
     topology,
     retryDelayMs: positiveNumber('retryDelayMs', options.retryDelayMs ?? 1000, MAX_TIMER_MS),
+    telemetry: options.telemetry !== false,
   };
 }
 

@@ -51,3 +51,24 @@ export type { DelayRoute } from './delay-ladder';
 export { didYouMean, suggestion } from './did-you-mean';
 export { knownOptions, unknownOption, checkOptions } from './known-options';
 export type { KnownOptions } from './known-options';
+export { otelApi, resetOtelApi } from './otel-api';
+export type {
+  OtelApi,
+  OtelAttributes,
+  OtelContext,
+  OtelMeter,
+  OtelObservable,
+  OtelObservableResult,
+  OtelSpan,
+  OtelSpanContext,
+  OtelTracer,
+} from './otel-api';
+export {
+  SEMCONV,
+  SPAN_KIND,
+  SPAN_STATUS,
+  DURATION_BUCKETS,
+  AMQP_HEADERS_CARRIER,
+  serverAttributes,
+  withTraceContext,
+} from './otel-conventions';

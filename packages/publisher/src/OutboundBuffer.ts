@@ -20,7 +20,10 @@ export class OutboundBuffer {
   /** Set by `whenIdle`: called when the last held or waiting message leaves. */
   private onIdle: (() => void) | undefined;
 
-  constructor(private readonly options: ResolvedOptions) {}
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly settled?: { confirmed(message: Outbound): void; failed(message: Outbound, error: Error): void },
+  ) {}
 
   get heldMessages(): number {
     return this.messages;
@@ -52,6 +55,7 @@ export class OutboundBuffer {
     if (message.settled) return;
     message.settled = true;
     this.release(message);
+    this.settled?.confirmed(message);
     message.resolve({ messageId: message.messageId });
   }
 
@@ -60,6 +64,7 @@ export class OutboundBuffer {
     if (message.settled) return;
     message.settled = true;
     this.release(message);
+    this.settled?.failed(message, error);
     message.reject(error);
   }
 

@@ -35,6 +35,7 @@ import {
 import { scheduleDestination } from './schedule';
 import { Outbound, type PublishResult } from './Outbound';
 import { OutboundBuffer } from './OutboundBuffer';
+import { createPublishTelemetry, type PublishTelemetry } from './publishTelemetry';
 import { Requester, type LateReplyEvent, type RequestOptions } from './Requester';
 
 export type PublisherState = 'connecting' | 'connected' | 'disconnected' | 'blocked' | 'closed' | 'failed';
@@ -103,6 +104,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   private currentState: PublisherState = 'connecting';
   private fatal: WarrenError | undefined;
   private closing: Promise<void> | undefined;
+  private readonly telemetry: PublishTelemetry | undefined;
 
   /** @internal Use `createPublisher()`. */
   constructor(
@@ -112,7 +114,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   ) {
     super();
     this.requests.onLateReply = (event) => this.emit('lateReply', event);
-    this.buffer = new OutboundBuffer(options);
+    this.telemetry = createPublishTelemetry(options, () => ({ ...this.bufferSize, inFlight: this.window.size }));
+    this.buffer = new OutboundBuffer(options, this.telemetry);
     this.backoff = new NackBackoff(options);
     // The helpers call back through these hooks, made once here (none per message).
     this.deadlines = new DeadlineTimer(this.buffer, {
@@ -201,25 +204,23 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     options: RawPublishOptions | undefined,
   ): Promise<PublishResult> {
     const error = refusal(body.length, this.options, this.fatal, this.closing !== undefined);
-    if (error) return Promise.reject(error);
+    if (error) return Promise.reject(this.telemetry?.refused(exchange, routingKey, error) ?? error);
     const now = Date.now();
     const to = scheduleDestination(exchange, routingKey, options, now); // `delay`/`notBefore`: into the delay ladder
-    if (to instanceof InvalidDelayError) return Promise.reject(to);
+    if (to instanceof InvalidDelayError) return Promise.reject(this.telemetry?.refused(exchange, routingKey, to) ?? to);
     const messageId = to.options?.messageId ?? newMessageId();
     const properties = toProperties(to.options, contentType, messageId, now, this.options.mandatory);
     const deadline = now + (to.options?.timeoutMs ?? this.options.timeoutMs);
     return new Promise<PublishResult>((resolve, reject) => {
-      this.admit(new Outbound(to.exchange, to.routingKey, body, properties, messageId, deadline, resolve, reject));
+      const message = new Outbound(to.exchange, to.routingKey, body, properties, messageId, deadline, resolve, reject);
+      this.telemetry?.start(message, this.slot.url);
+      this.admit(message);
     });
   }
 
   private admit(message: Outbound): void {
     const admission = this.buffer.admit(message);
-    if (admission === 'full') {
-      message.settled = true;
-      message.reject(bufferFull(this.options, this.buffer));
-      return;
-    }
+    if (admission === 'full') return this.fail(message, bufferFull(this.options, this.buffer));
     this.deadlines.watch(message.deadline);
     if (admission === 'held') this.pump();
   }
@@ -276,6 +277,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   private readonly nacked = (message: Outbound): void => {
     if (message.settled) return;
     const retryAt = this.backoff.retryAt(message, Date.now());
+    this.telemetry?.nacked(message, retryAt);
     if (retryAt === undefined) return this.fail(message, refused(message, this.options, this.slot));
     message.retryAt = retryAt;
     message.returned = undefined;
@@ -324,6 +326,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
       else {
         message.returned = undefined;
         message.mayHaveArrived = true;
+        this.telemetry?.resent(message);
         resend.push(message);
       }
     }
@@ -383,6 +386,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.failAll(new PublisherClosedError('PUBLISHER_CLOSED', 'The publisher closed before the broker confirmed.'));
     if (this.currentState !== 'failed') this.currentState = 'closed';
     this.deadlines.stop();
+    this.telemetry?.close();
     await this.slot.close();
   }
 }

@@ -1,0 +1,173 @@
+import {
+  AMQP_HEADERS_CARRIER,
+  DURATION_BUCKETS,
+  originOf,
+  otelApi,
+  SEMCONV,
+  serverAttributes,
+  SPAN_KIND,
+  SPAN_STATUS,
+  type OtelApi,
+  type OtelAttributes,
+  type OtelObservable,
+  type OtelObservableResult,
+  type OtelTracer,
+} from '@warren/core';
+import type { Delivery } from './context';
+import type { Failure, HandOff } from './handoff';
+
+const SCOPE = '@warren/consumer';
+const VERSION = '0.1.0';
+const TRACEPARENT = 'traceparent';
+
+/** @internal What the in-flight gauge reads: each subscription's queue and its deliveries in flight. */
+export type InFlightSource = () => Iterable<{ readonly queue: string; readonly inFlight: { readonly size: number } }>;
+
+/**
+ * @internal The consumer's OpenTelemetry instruments (README, "Tracing and metrics"): a CONSUMER `process` span per
+ * delivery around its handler, a child of the context in the message's `traceparent`, kept open until the delivery is
+ * settled (acked, handed to a retry tier or the dead-letter queue, requeued); and the delivery, ack, retry,
+ * dead-letter counters, the handler duration histogram and the in-flight gauge. Made once per consumer;
+ * `createConsumeTelemetry` returns undefined without `@opentelemetry/api` (or with `telemetry: false`).
+ */
+export class ConsumeTelemetry {
+  private readonly tracer: OtelTracer;
+  private readonly consumed;
+  private readonly duration;
+  private readonly acks;
+  private readonly retries;
+  private readonly deadLetters;
+  private readonly inFlightGauge: OtelObservable;
+  private server: OtelAttributes = {};
+
+  constructor(
+    private readonly api: OtelApi,
+    private readonly inFlight: InFlightSource,
+  ) {
+    this.tracer = api.trace.getTracer(SCOPE, VERSION);
+    const meter = api.metrics.getMeter(SCOPE, VERSION);
+    const messages = { unit: '{message}' };
+    this.consumed = meter.createCounter('messaging.client.consumed.messages', messages);
+    this.duration = meter.createHistogram('messaging.process.duration', {
+      description: "The handler's run time, per attempt (error.type when it failed).",
+      unit: 's',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    this.acks = meter.createCounter('warren.consumer.acked.messages', messages);
+    this.retries = meter.createCounter('warren.consumer.retried.messages', messages);
+    this.deadLetters = meter.createCounter('warren.consumer.dead_lettered.messages', messages);
+    this.inFlightGauge = meter.createObservableGauge('warren.consumer.in_flight', messages);
+    this.inFlightGauge.addCallback(this.observeInFlight);
+  }
+
+  /** The node the consumer is connected to (password-free URL): `server.address` and `server.port`. */
+  connectedTo(url: string): void {
+    this.server = serverAttributes(url);
+  }
+
+  /** A delivery arrived: counts it and starts its span under the context its headers carry. */
+  start(delivery: Delivery): void {
+    const api = this.api;
+    const message = delivery.message;
+    const headers = message.properties.headers;
+    const parent =
+      headers !== undefined && TRACEPARENT in headers
+        ? api.propagation.extract(api.ROOT_CONTEXT, headers, AMQP_HEADERS_CARRIER)
+        : api.context.active();
+    const span = this.tracer.startSpan(`process ${delivery.queue}`, { kind: SPAN_KIND.consumer }, parent);
+    delivery.span = span;
+    delivery.spanContext = api.trace.setSpan(parent, span);
+    this.consumed.add(1, metricAttributes(delivery.queue));
+    if (!span.isRecording()) return;
+    const origin = originOf(message);
+    span.setAttributes({
+      ...metricAttributes(delivery.queue),
+      [SEMCONV.operationType]: 'process',
+      [SEMCONV.destination]: origin.exchange,
+      [SEMCONV.routingKey]: origin.routingKey || undefined,
+      [SEMCONV.messageId]: delivery.messageId,
+      [SEMCONV.conversationId]: message.properties.correlationId as string | undefined,
+      [SEMCONV.bodySize]: message.content.length,
+      [SEMCONV.deliveryTag]: message.fields.deliveryTag,
+      [SEMCONV.attempt]: delivery.attempt,
+      ...this.server,
+    });
+  }
+
+  /** Runs the handler with the delivery's span as the active context (the handler's own spans are its children). */
+  run<V, R>(delivery: Delivery, handler: (value: V, context: Delivery) => R, value: V): R {
+    return this.api.context.with(delivery.spanContext ?? this.api.ROOT_CONTEXT, handler, undefined, value, delivery);
+  }
+
+  /** The handler finished: its duration, with `error.type` when it failed. */
+  handled(delivery: Delivery, error: unknown, failed: boolean): void {
+    const attributes = metricAttributes(delivery.queue);
+    if (failed) attributes[SEMCONV.errorType] = errorType(error);
+    this.duration.record((performance.now() - delivery.startedAt) / 1000, attributes);
+  }
+
+  acked(delivery: Delivery): void {
+    this.acks.add(1, metricAttributes(delivery.queue));
+    delivery.span?.setAttribute(SEMCONV.outcome, 'ack');
+  }
+
+  /** The hand-off is confirmed: counted by tier or reason, and the outcome on the span. */
+  handedOff(delivery: Delivery, plan: HandOff, failure: Failure): void {
+    const attributes = metricAttributes(delivery.queue);
+    const span = delivery.span;
+    if (plan.kind === 'retry') {
+      attributes[SEMCONV.retryTier] = plan.tier;
+      this.retries.add(1, attributes);
+    } else {
+      attributes[SEMCONV.deadLetterReason] = plan.reason ?? 'retries-exhausted';
+      this.deadLetters.add(1, attributes);
+    }
+    if (span === undefined || !span.isRecording()) return;
+    span.setAttributes({ ...attributes, [SEMCONV.outcome]: plan.kind, [SEMCONV.errorType]: errorType(failure) });
+    span.setStatus({ code: SPAN_STATUS.error, message: failure.error });
+  }
+
+  /** Settled for good (or its channel is gone): the span ends. */
+  end(delivery: Delivery): void {
+    delivery.span?.end();
+  }
+
+  close(): void {
+    this.inFlightGauge.removeCallback(this.observeInFlight);
+  }
+
+  private readonly observeInFlight = (result: OtelObservableResult): void => {
+    for (const subscription of this.inFlight()) {
+      result.observe(subscription.inFlight.size, metricAttributes(subscription.queue));
+    }
+  };
+}
+
+/** @internal The consumer's instruments, or undefined without `@opentelemetry/api` (or with `telemetry: false`). */
+export function createConsumeTelemetry(enabled: boolean, inFlight: InFlightSource): ConsumeTelemetry | undefined {
+  const api = enabled ? otelApi() : null;
+  return api === null ? undefined : new ConsumeTelemetry(api, inFlight);
+}
+
+/** @internal Calls the handler, inside the delivery's span context when telemetry is on. */
+export function runHandler<V, R>(
+  handler: (value: V, context: Delivery) => R,
+  value: V,
+  delivery: Delivery,
+  telemetry: ConsumeTelemetry | undefined,
+): R {
+  return telemetry === undefined ? handler(value, delivery) : telemetry.run(delivery, handler, value);
+}
+
+function metricAttributes(queue: string): OtelAttributes {
+  return { [SEMCONV.system]: 'rabbitmq', [SEMCONV.operationName]: 'process', [SEMCONV.subscription]: queue };
+}
+
+/** The code of what the handler threw (`code`), else its class name; a failure's code or dead-letter reason. */
+function errorType(error: unknown): string {
+  const e = error as { code?: unknown; reason?: unknown; thrown?: unknown; name?: unknown } | undefined;
+  if (typeof e?.code === 'string') return e.code;
+  if (e !== undefined && 'thrown' in e) return errorType(e.thrown);
+  if (typeof e?.reason === 'string') return e.reason;
+  return typeof e?.name === 'string' && e.name !== '' ? e.name : '_OTHER';
+}
