@@ -2,6 +2,7 @@ import { createPublisher } from '@warren/publisher';
 import { describeError } from '@warren/core';
 import { postCreatedContract, reminderDueContract } from './contracts';
 import { numberFromEnv, readEnv } from './env';
+import { startMetrics } from './metrics';
 import { createTimelineService } from './service';
 
 /**
@@ -11,12 +12,14 @@ import { createTimelineService } from './service';
  */
 async function main(): Promise<void> {
   const env = readEnv();
+  const telemetry = startMetrics(); // before the publisher: it makes its instruments when it is created
   const publisher = createPublisher({ urls: env.amqpUrls, name: `${env.namespace}-service` });
   const server = createTimelineService({
     publisher,
     contract: postCreatedContract(env.names),
     reminderContract: reminderDueContract(env.names),
     onError: (error) => console.error(`timeline service: ${describeError(error)}`),
+    metrics: telemetry.handler,
   });
   server.listen(numberFromEnv(process.env.PORT, 3000), () => {
     const address = server.address();
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
   const stop = once(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await publisher.close({ timeoutMs: 5_000 });
+    await telemetry.shutdown();
     process.exit(0);
   });
   process.on('SIGTERM', stop);

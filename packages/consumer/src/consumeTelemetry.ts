@@ -46,17 +46,26 @@ export class ConsumeTelemetry {
   ) {
     this.tracer = api.trace.getTracer(SCOPE, VERSION);
     const meter = api.metrics.getMeter(SCOPE, VERSION);
-    const messages = { unit: '{message}' };
-    this.consumed = meter.createCounter('messaging.client.consumed.messages', messages);
+    const messages = (description: string) => ({ description, unit: '{message}' });
+    this.consumed = meter.createCounter('messaging.client.consumed.messages', messages('Deliveries.'));
     this.duration = meter.createHistogram('messaging.process.duration', {
       description: "The handler's run time, per attempt (error.type when it failed).",
       unit: 's',
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     });
-    this.acks = meter.createCounter('warren.consumer.acked.messages', messages);
-    this.retries = meter.createCounter('warren.consumer.retried.messages', messages);
-    this.deadLetters = meter.createCounter('warren.consumer.dead_lettered.messages', messages);
-    this.inFlightGauge = meter.createObservableGauge('warren.consumer.in_flight', messages);
+    this.acks = meter.createCounter('warren.consumer.acked.messages', messages('Acks sent.'));
+    this.retries = meter.createCounter(
+      'warren.consumer.retried.messages',
+      messages('Failed attempts handed to a retry tier.'),
+    );
+    this.deadLetters = meter.createCounter(
+      'warren.consumer.dead_lettered.messages',
+      messages('Messages handed to the dead-letter queue.'),
+    );
+    this.inFlightGauge = meter.createObservableGauge(
+      'warren.consumer.in_flight',
+      messages('Deliveries being handled or settled.'),
+    );
     this.inFlightGauge.addCallback(this.observeInFlight);
   }
 

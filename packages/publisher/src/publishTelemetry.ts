@@ -53,9 +53,18 @@ export class PublishTelemetry {
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     });
     this.gauges = [
-      meter.createObservableGauge('warren.publisher.buffer.messages', { unit: '{message}' }),
-      meter.createObservableGauge('warren.publisher.buffer.bytes', { unit: 'By' }),
-      meter.createObservableGauge('warren.publisher.in_flight', { unit: '{message}' }),
+      meter.createObservableGauge('warren.publisher.buffer.messages', {
+        description: 'Messages the publisher holds: buffered, in flight or backing off.',
+        unit: '{message}',
+      }),
+      meter.createObservableGauge('warren.publisher.buffer.bytes', {
+        description: 'Body bytes the publisher holds.',
+        unit: 'By',
+      }),
+      meter.createObservableGauge('warren.publisher.in_flight', {
+        description: "Messages sent and awaiting the broker's confirm.",
+        unit: '{message}',
+      }),
     ];
     this.base = name === undefined ? {} : { 'warren.client.name': name };
     this.gauges.forEach((gauge, i) => gauge.addCallback(this.observers[i] as (r: OtelObservableResult) => void));
