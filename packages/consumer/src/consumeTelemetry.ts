@@ -20,6 +20,12 @@ const SCOPE = '@warren/consumer';
 const VERSION = '0.1.0';
 const TRACEPARENT = 'traceparent';
 
+interface QueueAttributes {
+  readonly spanName: string;
+  readonly metric: OtelAttributes;
+  readonly span: OtelAttributes;
+}
+
 /** @internal What the in-flight gauge reads: each subscription's queue and its deliveries in flight. */
 export type InFlightSource = () => Iterable<{ readonly queue: string; readonly inFlight: { readonly size: number } }>;
 
@@ -39,6 +45,8 @@ export class ConsumeTelemetry {
   private readonly deadLetters;
   private readonly inFlightGauge: OtelObservable;
   private server: OtelAttributes = {};
+  /** Per queue consumed (a consumer has a few). */
+  private readonly queues = new Map<string, QueueAttributes>();
 
   constructor(
     private readonly api: OtelApi,
@@ -83,24 +91,23 @@ export class ConsumeTelemetry {
       headers !== undefined && TRACEPARENT in headers
         ? api.propagation.extract(api.ROOT_CONTEXT, headers, AMQP_HEADERS_CARRIER)
         : api.context.active();
-    const span = this.tracer.startSpan(`process ${delivery.queue}`, { kind: SPAN_KIND.consumer }, parent);
+    const queue = this.queueOf(delivery.queue);
+    const span = this.tracer.startSpan(queue.spanName, { kind: SPAN_KIND.consumer }, parent);
     delivery.span = span;
     delivery.spanContext = api.trace.setSpan(parent, span);
-    this.consumed.add(1, metricAttributes(delivery.queue));
+    this.consumed.add(1, queue.metric);
     if (!span.isRecording()) return;
     const origin = originOf(message);
-    span.setAttributes({
-      ...metricAttributes(delivery.queue),
-      [SEMCONV.operationType]: 'process',
-      [SEMCONV.destination]: origin.exchange,
-      [SEMCONV.routingKey]: origin.routingKey || undefined,
-      [SEMCONV.messageId]: delivery.messageId,
-      [SEMCONV.conversationId]: message.properties.correlationId as string | undefined,
-      [SEMCONV.bodySize]: message.content.length,
-      [SEMCONV.deliveryTag]: message.fields.deliveryTag,
-      [SEMCONV.attempt]: delivery.attempt,
-      ...this.server,
-    });
+    span.setAttributes(queue.span);
+    span.setAttributes(this.server);
+    span.setAttribute(SEMCONV.destination, origin.exchange);
+    if (origin.routingKey) span.setAttribute(SEMCONV.routingKey, origin.routingKey);
+    const { messageId, correlationId } = message.properties as { messageId?: unknown; correlationId?: unknown };
+    if (typeof messageId === 'string') span.setAttribute(SEMCONV.messageId, messageId);
+    if (typeof correlationId === 'string') span.setAttribute(SEMCONV.conversationId, correlationId);
+    span.setAttribute(SEMCONV.bodySize, message.content.length);
+    span.setAttribute(SEMCONV.deliveryTag, message.fields.deliveryTag);
+    span.setAttribute(SEMCONV.attempt, delivery.attempt);
   }
 
   /** Runs the handler with the delivery's span as the active context (the handler's own spans are its children). */
@@ -110,19 +117,19 @@ export class ConsumeTelemetry {
 
   /** The handler finished: its duration, with `error.type` when it failed. */
   handled(delivery: Delivery, error: unknown, failed: boolean): void {
-    const attributes = metricAttributes(delivery.queue);
-    if (failed) attributes[SEMCONV.errorType] = errorType(error);
+    const metric = this.queueOf(delivery.queue).metric;
+    const attributes = failed ? { ...metric, [SEMCONV.errorType]: errorType(error) } : metric;
     this.duration.record((performance.now() - delivery.startedAt) / 1000, attributes);
   }
 
   acked(delivery: Delivery): void {
-    this.acks.add(1, metricAttributes(delivery.queue));
+    this.acks.add(1, this.queueOf(delivery.queue).metric);
     delivery.span?.setAttribute(SEMCONV.outcome, 'ack');
   }
 
   /** The hand-off is confirmed: counted by tier or reason, and the outcome on the span. */
   handedOff(delivery: Delivery, plan: HandOff, failure: Failure): void {
-    const attributes = metricAttributes(delivery.queue);
+    const attributes = { ...this.queueOf(delivery.queue).metric };
     const span = delivery.span;
     if (plan.kind === 'retry') {
       attributes[SEMCONV.retryTier] = plan.tier;
@@ -141,13 +148,24 @@ export class ConsumeTelemetry {
     delivery.span?.end();
   }
 
+  /** A queue's span name and attributes, made once (a delivery on the hot path builds no attribute object). */
+  private queueOf(name: string): QueueAttributes {
+    let queue = this.queues.get(name);
+    if (queue === undefined) {
+      const metric = { [SEMCONV.system]: 'rabbitmq', [SEMCONV.operationName]: 'process', [SEMCONV.subscription]: name };
+      queue = { spanName: `process ${name}`, metric, span: { ...metric, [SEMCONV.operationType]: 'process' } };
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
   close(): void {
     this.inFlightGauge.removeCallback(this.observeInFlight);
   }
 
   private readonly observeInFlight = (result: OtelObservableResult): void => {
     for (const subscription of this.inFlight()) {
-      result.observe(subscription.inFlight.size, metricAttributes(subscription.queue));
+      result.observe(subscription.inFlight.size, this.queueOf(subscription.queue).metric);
     }
   };
 }
@@ -166,10 +184,6 @@ export function runHandler<V, R>(
   telemetry: ConsumeTelemetry | undefined,
 ): R {
   return telemetry === undefined ? handler(value, delivery) : telemetry.run(delivery, handler, value);
-}
-
-function metricAttributes(queue: string): OtelAttributes {
-  return { [SEMCONV.system]: 'rabbitmq', [SEMCONV.operationName]: 'process', [SEMCONV.subscription]: queue };
 }
 
 /** The code of what the handler threw (`code`), else its class name; a failure's code or dead-letter reason. */

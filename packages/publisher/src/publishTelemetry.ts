@@ -17,6 +17,14 @@ import {
 import type { Outbound } from './Outbound';
 
 const SCOPE = '@warren/publisher';
+/** Destinations whose attributes are kept (more are rebuilt for every publish). */
+const MAX_DESTINATIONS = 1_000;
+
+interface Destination {
+  readonly spanName: string;
+  readonly span: OtelAttributes;
+  readonly metric: OtelAttributes;
+}
 const VERSION = '0.1.0';
 
 /** @internal What the gauges read, at collection time: the buffer and the messages awaiting their confirm. */
@@ -35,6 +43,7 @@ export class PublishTelemetry {
   private readonly duration;
   private readonly gauges: OtelObservable[];
   private readonly base: OtelAttributes;
+  private readonly destinations = new Map<string, Destination>();
 
   constructor(
     private readonly api: OtelApi,
@@ -82,11 +91,8 @@ export class PublishTelemetry {
    */
   start(message: Outbound, url: string): void {
     const api = this.api;
-    const span = this.tracer.startSpan(
-      spanName(message.exchange, message.routingKey),
-      { kind: SPAN_KIND.producer },
-      api.context.active(),
-    );
+    const destination = this.destinationOf(message.exchange, message.routingKey);
+    const span = this.tracer.startSpan(destination.spanName, { kind: SPAN_KIND.producer }, api.context.active());
     message.span = span;
     message.startedAt = performance.now();
     const spanContext = span.spanContext();
@@ -95,11 +101,13 @@ export class PublishTelemetry {
     const headers: Record<string, unknown> = { ...properties.headers };
     api.propagation.inject(api.trace.setSpan(api.context.active(), span), headers, AMQP_HEADERS_CARRIER);
     properties.headers = headers;
-    if (span.isRecording())
-      span.setAttributes({
-        ...sendAttributes(message.exchange, message.routingKey, message),
-        ...serverAttributes(url),
-      });
+    if (!span.isRecording()) return;
+    span.setAttributes(destination.span);
+    span.setAttributes(serverAttributes(url));
+    span.setAttribute(SEMCONV.messageId, message.messageId);
+    span.setAttribute(SEMCONV.bodySize, message.body.length);
+    const correlationId: unknown = properties.correlationId;
+    if (typeof correlationId === 'string') span.setAttribute(SEMCONV.conversationId, correlationId);
   }
 
   confirmed(message: Outbound): void {
@@ -118,7 +126,7 @@ export class PublishTelemetry {
       { kind: SPAN_KIND.producer },
       this.api.context.active(),
     );
-    if (span.isRecording()) span.setAttributes(sendAttributes(exchange, routingKey));
+    if (span.isRecording()) span.setAttributes(this.destinationOf(exchange, routingKey).span);
     this.fail(span, exchange, performance.now(), error);
     return error;
   }
@@ -141,6 +149,21 @@ export class PublishTelemetry {
     this.gauges.forEach((gauge, i) => gauge.removeCallback(this.observers[i] as (r: OtelObservableResult) => void));
   }
 
+  /** The attributes of a destination, made once (a publish on the hot path builds no attribute object). */
+  private destinationOf(exchange: string, routingKey: string): Destination {
+    const key = `${exchange}\n${routingKey}`;
+    let destination = this.destinations.get(key);
+    if (destination === undefined) {
+      destination = {
+        spanName: spanName(exchange, routingKey),
+        span: sendAttributes(exchange, routingKey),
+        metric: { [SEMCONV.system]: 'rabbitmq', [SEMCONV.operationName]: 'send', [SEMCONV.destination]: exchange },
+      };
+      if (this.destinations.size < MAX_DESTINATIONS) this.destinations.set(key, destination);
+    }
+    return destination;
+  }
+
   private fail(span: OtelSpan | undefined, exchange: string, startedAt: number, error: Error): void {
     const code = codeOf(error);
     this.count(exchange, startedAt, code);
@@ -154,12 +177,8 @@ export class PublishTelemetry {
 
   /** One publish settled: the counter and the duration, with `error.type` when it failed. */
   private count(exchange: string, startedAt: number, code: string | undefined): void {
-    const attributes: OtelAttributes = {
-      [SEMCONV.system]: 'rabbitmq',
-      [SEMCONV.operationName]: 'send',
-      [SEMCONV.destination]: exchange,
-    };
-    if (code !== undefined) attributes[SEMCONV.errorType] = code;
+    const metric = this.destinationOf(exchange, '').metric;
+    const attributes = code === undefined ? metric : { ...metric, [SEMCONV.errorType]: code };
     this.sent.add(1, attributes);
     this.duration.record((performance.now() - startedAt) / 1000, attributes);
   }
@@ -174,17 +193,15 @@ export function createPublishTelemetry(
   return api === null ? undefined : new PublishTelemetry(api, source, options.name);
 }
 
-function sendAttributes(exchange: string, routingKey: string, message?: Outbound): OtelAttributes {
-  return {
+function sendAttributes(exchange: string, routingKey: string): OtelAttributes {
+  const attributes: OtelAttributes = {
     [SEMCONV.system]: 'rabbitmq',
     [SEMCONV.operationType]: 'send',
     [SEMCONV.operationName]: 'send',
     [SEMCONV.destination]: exchange,
-    [SEMCONV.routingKey]: routingKey || undefined,
-    [SEMCONV.messageId]: message?.messageId,
-    [SEMCONV.conversationId]: message?.properties.correlationId,
-    [SEMCONV.bodySize]: message?.body.length,
   };
+  if (routingKey) attributes[SEMCONV.routingKey] = routingKey;
+  return attributes;
 }
 
 /** `send <exchange>`; through the default exchange, `send <queue>` (its routing key). */
