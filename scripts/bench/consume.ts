@@ -9,8 +9,9 @@
  *   AMQP_URL=amqp://guest:guest@127.0.0.1:5672 npx tsx --tsconfig scripts/bench/tsconfig.json scripts/bench/consume.ts
  *
  * Environment: BENCH_ROUNDS (5), BENCH_MESSAGES (50000), BENCH_RETRY_MESSAGES (20000), BENCH_BACKLOG (1000000; 0
- * skips the RSS run), BENCH_QUEUE_TYPE (classic).
+ * skips the RSS run), BENCH_QUEUE_TYPE (classic), BENCH_OTEL (1: with the OpenTelemetry SDK, scripts/bench/otel.ts).
  */
+import './otel'; // first: BENCH_OTEL=1 registers the OpenTelemetry SDK before anything is created
 import { connect, type ChannelModel } from 'amqplib';
 import { z } from 'zod';
 import { defineContract, rawCodec } from '@warren/core';

@@ -11,8 +11,11 @@
  *   AMQP_URL=amqp://guest:guest@127.0.0.1:5672 npm run bench -- publish
  *   BENCH_MESSAGES=100000 BENCH_SECTIONS=throughput,latency,down BENCH_WARMUP=30000 ...
  *
+ * BENCH_OTEL=1 registers the OpenTelemetry SDK first (scripts/bench/otel.ts): the cost of the spans and metrics.
+ *
  * Prints a table and writes `.bench/publish.json`.
  */
+import './otel'; // first: BENCH_OTEL=1 registers the OpenTelemetry SDK before anything is created
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';

@@ -3,6 +3,7 @@ import { createPublisher } from '@warren/publisher';
 import { describeError } from '@warren/core';
 import { postCreatedContract, reminderDueContract } from './contracts';
 import { numberFromEnv, readEnv } from './env';
+import { startMetrics } from './metrics';
 import { createTimelineService } from './service';
 
 /**
@@ -12,6 +13,7 @@ import { createTimelineService } from './service';
  */
 async function main(): Promise<void> {
   const env = readEnv();
+  const telemetry = startMetrics(); // before the publisher: it makes its instruments when it is created
   // Warren logs the connection's life and back-pressure transitions through pino (JSON lines, passwords masked).
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const publisher = createPublisher({ urls: env.amqpUrls, name: `${env.namespace}-service`, logger });
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
     contract: postCreatedContract(env.names),
     reminderContract: reminderDueContract(env.names),
     onError: (error) => console.error(`timeline service: ${describeError(error)}`),
+    metrics: telemetry.handler,
   });
   server.listen(numberFromEnv(process.env.PORT, 3000), () => {
     const address = server.address();
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
   const stop = once(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await publisher.close({ timeoutMs: 5_000 });
+    await telemetry.shutdown();
     process.exit(0);
   });
   process.on('SIGTERM', stop);

@@ -21,6 +21,7 @@ import {
 } from './contracts';
 import { HEALTH_PATHS, healthReply } from './health-routes';
 import { scheduleReminder } from './reminder-route';
+import type { MetricsHandler } from './metrics';
 
 /**
  * The part of `@warren/publisher`'s `Publisher` the service uses: small enough to fake in a unit test.
@@ -61,6 +62,8 @@ export interface TimelineServiceOptions {
   readonly maxBodyBytes?: number;
   /** Where unexpected errors are reported. @default nothing */
   readonly onError?: (error: unknown) => void;
+  /** Answers `GET /metrics` (Prometheus text, see `metrics.ts`); without it, that route answers 404. @default none */
+  readonly metrics?: MetricsHandler;
 }
 
 export interface Reply {
@@ -83,6 +86,8 @@ export interface Reply {
  */
 export function createTimelineService(options: TimelineServiceOptions): Server {
   return createServer((request, response) => {
+    if (options.metrics && request.method === 'GET' && request.url === '/metrics')
+      return options.metrics(request, response);
     void handleRequest(options, request).then((reply) => send(response, reply));
   });
 }

@@ -36,6 +36,7 @@ import {
 } from './options';
 import { StatsRecorder, type ConsumerStats } from './stats';
 import { Subscription } from './subscription';
+import { createConsumeTelemetry, type ConsumeTelemetry } from './consumeTelemetry';
 
 /**
  * Consumes work queues of a Warren topology. A message is acked only when its handler succeeded or its hand-off
@@ -78,6 +79,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   private fatal: WarrenError | undefined;
   private currentState: ConsumerState = 'connecting';
   private connectError = '';
+  private readonly telemetry: ConsumeTelemetry | undefined;
 
   constructor(options: ConsumerOptions) {
     super();
@@ -86,6 +88,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     this.retryDelayMs = resolved.retryDelayMs;
     this.stallAfterMs = resolved.stallAfterMs;
     if (resolved.logger) logConsumer(this, resolved.logger, options.name);
+    this.telemetry = createConsumeTelemetry(resolved.telemetry, () => this.subscriptions);
     this.manager = openConnection(resolved.connection, (error) => this.onFatal(error));
     // The same payloads as the publisher's: the node's URL and a reason, both password-free.
     this.manager.on('connect', ({ url }) => this.onConnect(managerUrl(url)));
@@ -152,6 +155,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       openChannel: () => this.manager.connection?.createConfirmChannel() as Promise<ChannelLike> | undefined,
       events: this,
       stats: this.recorder,
+      telemetry: this.telemetry,
       reply: { schema: typeof target === 'string' ? undefined : target.reply, stack: replyErrorStack },
     });
     this.subscriptions.push(subscription);
@@ -207,11 +211,13 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     await bounded(Promise.all(subscriptions.map((s) => s.idle())), deadline - Date.now());
     await bounded(Promise.all(subscriptions.map((s) => s.abortAndClose())), CLOSE_STEP_MS);
     await closeManager(this.manager, CLOSE_STEP_MS);
+    this.telemetry?.close();
     if (this.currentState !== 'failed') this.currentState = 'closed';
   }
 
   private onConnect(url: string): void {
     if (this.closing === undefined) this.currentState = 'connected';
+    this.telemetry?.connectedTo(redactUrl(url));
     this.emit('connected', { url: redactUrl(url) });
     for (const subscription of this.subscriptions) void subscription.open();
   }

@@ -1,5 +1,5 @@
 import type { ConsumeMessage, MessageProperties } from 'amqplib';
-import { attemptOf, originOf } from '@warren/core';
+import { attemptOf, originOf, type OtelContext, type OtelSpan } from '@warren/core';
 import { deliveryCountOf } from './delivery-count';
 
 /**
@@ -61,6 +61,9 @@ export class Delivery<Channel = unknown> implements MessageContext<unknown> {
   duplicate = false;
   /** Set by the idempotency gate once the key is claimed. */
   transaction: unknown = undefined;
+  /** Its OpenTelemetry `process` span and the context holding it (telemetry on). */
+  span: OtelSpan | undefined = undefined;
+  spanContext: OtelContext | undefined = undefined;
   private controller: AbortController | undefined;
 
   constructor(
@@ -68,7 +71,10 @@ export class Delivery<Channel = unknown> implements MessageContext<unknown> {
     readonly channel: Channel,
     readonly queue: string,
     readonly startedAt: number,
-  ) {}
+    telemetry?: { start(delivery: Delivery): void },
+  ) {
+    telemetry?.start(this as Delivery);
+  }
 
   get messageId(): string | undefined {
     return this.message.properties.messageId as string | undefined;

@@ -1,5 +1,5 @@
 import type { Message, Options } from 'amqplib';
-import { attemptOf, HEADERS, isBrokerDeathHeader, originOf } from '@warren/core';
+import { attemptOf, HEADERS, isBrokerDeathHeader, originOf, withTraceContext, type OtelContext } from '@warren/core';
 import type { WorkQueueLayout } from '@warren/topology';
 import type { DeadLetterReason } from './decode';
 import { DELIVERY_COUNT_HEADER } from './delivery-count';
@@ -40,8 +40,11 @@ export function planFailure(
   layout: WorkQueueLayout,
   failure: Failure,
   now: Date,
+  trace?: OtelContext,
 ): HandOff | undefined {
   const headers = failureHeaders(message, layout.queue, failure.error, now);
+  // The copy keeps the `traceparent` it came with (every retry tier and a replay stay in the trace), or gets one.
+  if (trace !== undefined && !('traceparent' in headers)) withTraceContext(trace, headers);
   const attempt = attemptOf(message.properties.headers);
   const tier = layout.retryTiers[attempt - 1];
   if (failure.reason === undefined && tier !== undefined) {

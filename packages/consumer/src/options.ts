@@ -36,6 +36,12 @@ export interface ConsumerOptions extends ConnectionOptions {
    * @default none: nothing is logged
    */
   readonly logger?: LoggerLike;
+  /**
+   * OpenTelemetry spans and metrics (README, "Tracing and metrics") when `@opentelemetry/api` is installed and an
+   * SDK registered; `false` turns them off for this consumer.
+   * @default true
+   */
+  readonly telemetry?: boolean;
 }
 
 /** @internal The keys of `ConsumerOptions`: `createConsumer()` rejects any other with `INVALID_OPTION`. */
@@ -45,6 +51,7 @@ export const CONSUMER_OPTIONS = knownOptions<ConsumerOptions>({
   retryDelayMs: true,
   stallAfterMs: true,
   logger: true,
+  telemetry: true,
 });
 
 /** Options of one `consume()`; `Payload` and `Transaction` type the `idempotency.key` function and `ctx.transaction`. */
@@ -117,6 +124,7 @@ export interface ResolvedConsumerOptions {
   readonly retryDelayMs: number;
   readonly stallAfterMs: number;
   readonly logger: LoggerLike | undefined;
+  readonly telemetry: boolean;
 }
 
 /** @internal The options of one `consume()`, defaulted and checked when it is called. */
@@ -139,6 +147,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     retryDelayMs: positiveNumber('retryDelayMs', options.retryDelayMs ?? 1000, MAX_TIMER_MS),
     stallAfterMs: positiveNumber('stallAfterMs', options.stallAfterMs ?? 60_000, MAX_TIMER_MS),
     logger: options.logger,
+    telemetry: options.telemetry !== false,
   };
 }
 

@@ -1,4 +1,4 @@
-import { checkPayload, describeError, REPLY, type RemoteFailure } from '@warren/core';
+import { checkPayload, describeError, REPLY, withTraceContext, type RemoteFailure } from '@warren/core';
 import type { z } from 'zod';
 import type { Pending } from './channel';
 import type { DeadLetterReason } from './decode';
@@ -87,7 +87,7 @@ function publishReply(delivery: Pending, status: 'ok' | 'error', body: Buffer | 
   const properties = {
     correlationId,
     contentType: 'application/json',
-    headers: { [REPLY.statusHeader]: status },
+    headers: withTraceContext(delivery.spanContext, { [REPLY.statusHeader]: status }),
     mandatory: false,
     persistent: false,
   };

@@ -7,6 +7,7 @@ import { AckBatcher } from './ack-batcher';
 import { ackOnce, nackRequeue, returnKey, type ChannelLike, type Pending } from './channel';
 import { Delivery } from './context';
 import { decodePayload } from './decode';
+import { runHandler, type ConsumeTelemetry } from './consumeTelemetry';
 import { ConsumerError } from './errors';
 import type { ConsumerEvents } from './events';
 import { aborted, failureOf, isThenable, type Handler } from './handler';
@@ -37,6 +38,8 @@ export interface SubscriptionOptions {
   readonly stats: StatsRecorder;
   /** How requests (deliveries with `replyTo`) are answered. @default no reply schema, no stacks */
   readonly reply?: ReplyOptions;
+  /** The consumer's OpenTelemetry instruments; undefined without `@opentelemetry/api`. */
+  readonly telemetry?: ConsumeTelemetry;
 }
 
 /**
@@ -210,8 +213,8 @@ export class Subscription {
     // Arrived after close() began (the cancel is still on its way): back to the queue. Never left unsettled and
     // untracked, or a later multiple ack would cover it.
     if (this.stopped) return void nackRequeue({ channel, message } as Pending);
-    const { events, stats, handlerTimeoutMs } = this.options;
-    const delivery: Pending = new Delivery(message, channel, this.queue, performance.now());
+    const { events, stats, handlerTimeoutMs, telemetry } = this.options;
+    const delivery: Pending = new Delivery(message, channel, this.queue, performance.now(), telemetry);
     this.inFlight.add(delivery);
     stats.delivered++;
     if (events.listenerCount('delivered') > 0) {
@@ -226,7 +229,7 @@ export class Subscription {
     if (handlerTimeoutMs !== undefined) delivery.timer = setTimeout(this.onTimeout, handlerTimeoutMs, delivery);
     let result: unknown;
     try {
-      result = this.options.handler(decoded.value, delivery);
+      result = runHandler(this.options.handler, decoded.value, delivery, telemetry);
     } catch (error) {
       return this.handlerFinished(delivery, error, true);
     }
@@ -242,7 +245,7 @@ export class Subscription {
   private handlerFinished(delivery: Pending, outcome: unknown, failed: boolean): void {
     delivery.handlerDone = true;
     clearTimeout(delivery.timer);
-    this.options.stats.handled(performance.now() - delivery.startedAt);
+    recordHandled(this.options, delivery, outcome, failed);
     if (!delivery.settled) {
       if (failed) this.fail(delivery, failureOf(outcome));
       else if (outcome instanceof RequeueLater) this.fail(delivery, { error: outcome.why, requeue: true });
@@ -270,8 +273,8 @@ export class Subscription {
   }
 
   private acked(delivery: Pending, sent: boolean): void {
-    const { stats, events } = this.options;
-    if (sent) stats.acked++;
+    const { events } = this.options;
+    if (sent) countAck(this.options, delivery);
     if (sent && events.listenerCount('acked') > 0) {
       const durationMs = performance.now() - delivery.startedAt;
       events.emit('acked', { queue: this.queue, messageId: delivery.messageId, attempt: delivery.attempt, durationMs });
@@ -284,7 +287,7 @@ export class Subscription {
     delivery.settled = true;
     if (!this.settleable(delivery)) return this.finish(delivery);
     if (failure.requeue === true) return this.requeueLater(delivery, failure.error);
-    const plan = planFailure(delivery.message, this.options.layout, failure, new Date());
+    const plan = planFailure(delivery.message, this.options.layout, failure, new Date(), delivery.spanContext);
     if (plan === undefined) return this.requeueLater(delivery, 'no retry tier left and no dead-letter queue');
     const key = returnKey(plan.routingKey, plan.options);
     const onConfirm = (error: unknown): void => this.handedOff(delivery, plan, failure, key, error);
@@ -338,6 +341,7 @@ export class Subscription {
   private release(delivery: Pending): void {
     if (!delivery.handlerDone || !delivery.finished) return;
     this.inFlight.delete(delivery);
+    this.options.telemetry?.end(delivery);
     if (this.inFlight.size === 0 && this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
@@ -346,9 +350,22 @@ export class Subscription {
   }
 }
 
+/** The handler's run time, in the stats and the telemetry. */
+function recordHandled(options: SubscriptionOptions, delivery: Pending, outcome: unknown, failed: boolean): void {
+  options.stats.handled(performance.now() - delivery.startedAt);
+  options.telemetry?.handled(delivery, outcome, failed);
+}
+
+/** Counts a sent ack. */
+function countAck(options: SubscriptionOptions, delivery: Pending): void {
+  options.stats.acked++;
+  options.telemetry?.acked(delivery);
+}
+
 /** Counts a confirmed hand-off and emits its event. */
 function recordHandOff(options: SubscriptionOptions, delivery: Pending, plan: HandOff, failure: Failure): void {
   const { stats, events } = options;
+  options.telemetry?.handedOff(delivery, plan, failure);
   const base = {
     queue: delivery.queue,
     messageId: delivery.messageId,

@@ -55,3 +55,24 @@ export { componentLogger } from './logger';
 export type { LoggerLike } from './logger';
 export { healthOf, HEALTH_SEVERITY } from './health';
 export type { Health, HealthStatus, HealthReason, HealthReasonCode } from './health';
+export { otelApi, resetOtelApi } from './otel-api';
+export type {
+  OtelApi,
+  OtelAttributes,
+  OtelContext,
+  OtelMeter,
+  OtelObservable,
+  OtelObservableResult,
+  OtelSpan,
+  OtelSpanContext,
+  OtelTracer,
+} from './otel-api';
+export {
+  SEMCONV,
+  SPAN_KIND,
+  SPAN_STATUS,
+  DURATION_BUCKETS,
+  AMQP_HEADERS_CARRIER,
+  serverAttributes,
+  withTraceContext,
+} from './otel-conventions';

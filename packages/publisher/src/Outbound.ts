@@ -1,4 +1,5 @@
 import type { Options } from 'amqplib';
+import type { OtelSpan } from '@warren/core';
 
 /** What a publish resolves with once the broker has confirmed the message. */
 export interface PublishResult {
@@ -34,6 +35,9 @@ export class Outbound {
   retryAt = 0;
   /** A copy went out on a channel that closed before confirming it: that copy may have arrived. */
   mayHaveArrived = false;
+  /** Its OpenTelemetry span and when the publish was called (`performance.now()`), with telemetry on. */
+  span: OtelSpan | undefined = undefined;
+  startedAt = 0;
 
   constructor(
     readonly exchange: string,

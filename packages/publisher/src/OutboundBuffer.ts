@@ -27,6 +27,7 @@ export class OutboundBuffer {
   constructor(
     private readonly options: ResolvedOptions,
     private readonly onFull: (full: boolean) => void = () => undefined,
+    private readonly settled?: { confirmed(message: Outbound): void; failed(message: Outbound, error: Error): void },
   ) {}
 
   get heldMessages(): number {
@@ -60,6 +61,7 @@ export class OutboundBuffer {
     if (message.settled) return;
     message.settled = true;
     this.release(message);
+    this.settled?.confirmed(message);
     message.resolve({ messageId: message.messageId });
   }
 
@@ -68,6 +70,7 @@ export class OutboundBuffer {
     if (message.settled) return;
     message.settled = true;
     this.release(message);
+    this.settled?.failed(message, error);
     message.reject(error);
   }
 

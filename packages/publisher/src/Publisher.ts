@@ -4,10 +4,7 @@ import {
   codecOf,
   describeError,
   InvalidDelayError,
-  type ConnectedEvent,
-  type ConnectFailedEvent,
   type ConnectionConfigError,
-  type DisconnectedEvent,
   type Health,
   type MessageContract,
   type PayloadOf,
@@ -22,7 +19,7 @@ import { DeadlineTimer } from './DeadlineTimer';
 import { NackBackoff } from './NackBackoff';
 import { BINARY_TYPE, encodeOrError, encodeUncheckedJson, JSON_TYPE, toProperties, unencodable } from './encoding';
 import { PublisherClosedError } from './errors';
-import { bufferFull, expired, refusal, refused, unroutable } from './failures';
+import { bufferFull, expired, failEverything, refusal, refused, unroutable } from './failures';
 import { newMessageId } from './messageId';
 import {
   PUBLISH_OPTIONS,
@@ -37,35 +34,9 @@ import { publisherHealth } from './publisherHealth';
 import { isScheduled, scheduleDestination } from './schedule';
 import { Outbound, type PublishResult } from './Outbound';
 import { OutboundBuffer } from './OutboundBuffer';
-import { Requester, type LateReplyEvent, type RequestOptions } from './Requester';
-
-export type PublisherState = 'connecting' | 'connected' | 'disconnected' | 'blocked' | 'closed' | 'failed';
-
-/** A message the broker could not route (`mandatory`); its publish fails with `UnroutableError`. */
-export interface ReturnedMessage {
-  readonly messageId: string;
-  readonly exchange: string;
-  readonly routingKey: string;
-  readonly replyCode: number;
-  readonly replyText: string;
-}
-
-/** The publisher's events (never `'error'`: failures reach the caller of `publish`). */
-export interface PublisherEvents {
-  connected: [ConnectedEvent];
-  disconnected: [DisconnectedEvent];
-  /** A connect attempt failed (refused, unreachable, TLS, login); it is retried unless `failed` follows. */
-  connectFailed: [ConnectFailedEvent];
-  blocked: [{ reason: string }];
-  unblocked: [];
-  /** The buffer became full (`full: true`: publishes fail or wait), or has room again (`false`). Transitions only. */
-  bufferFull: [{ full: boolean; messages: number; bytes: number }];
-  returned: [ReturnedMessage];
-  /** The connection cannot succeed (wrong credentials, missing vhost); every publish fails with this error. */
-  failed: [WarrenError];
-  /** A reply came after its request timed out, was aborted or failed: dropped, and counted in `total`. */
-  lateReply: [LateReplyEvent];
-}
+import { createPublishTelemetry, type PublishTelemetry } from './publishTelemetry';
+import type { PublisherEvents, PublisherState, ReturnedMessage } from './PublisherEvents';
+import { Requester, type RequestOptions } from './Requester';
 
 /**
  * Publishes with publisher confirms over a reconnecting connection. A publish resolves only when the broker has
@@ -107,6 +78,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   private currentState: PublisherState = 'connecting';
   private fatal: WarrenError | undefined;
   private closing: Promise<void> | undefined;
+  private readonly telemetry: PublishTelemetry | undefined;
 
   /** @internal Use `createPublisher()`. */
   constructor(
@@ -116,7 +88,9 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   ) {
     super();
     this.requests.onLateReply = (event) => this.emit('lateReply', event);
-    this.buffer = new OutboundBuffer(options, (full) => this.emit('bufferFull', { full, ...this.bufferSize }));
+    this.telemetry = createPublishTelemetry(options, () => ({ ...this.bufferSize, inFlight: this.window.size }));
+    const onFull = (full: boolean): boolean => this.emit('bufferFull', { full, ...this.bufferSize });
+    this.buffer = new OutboundBuffer(options, onFull, this.telemetry);
     this.backoff = new NackBackoff(options);
     // The helpers call back through these hooks, made once here (none per message).
     this.deadlines = new DeadlineTimer(this.buffer, {
@@ -210,11 +184,11 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     options: RawPublishOptions | undefined,
   ): Promise<PublishResult> {
     const error = refusal(body.length, this.options, this.fatal, this.closing !== undefined);
-    if (error) return Promise.reject(error);
+    if (error) return Promise.reject(this.telemetry?.refused(exchange, routingKey, error) ?? error);
     const now = Date.now();
     // `delay`/`notBefore`: into the delay ladder (checked first: most publishes have no options, and get no object)
     const to = options && isScheduled(options) ? scheduleDestination(exchange, routingKey, options, now) : undefined;
-    if (to instanceof InvalidDelayError) return Promise.reject(to);
+    if (to instanceof InvalidDelayError) return Promise.reject(this.telemetry?.refused(exchange, routingKey, to) ?? to);
     const sent = to === undefined ? options : to.options;
     const messageId = sent?.messageId ?? newMessageId();
     const properties = toProperties(sent, contentType, messageId, now, this.options.mandatory);
@@ -222,17 +196,15 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     const toExchange = to?.exchange ?? exchange;
     const toKey = to?.routingKey ?? routingKey;
     return new Promise<PublishResult>((resolve, reject) => {
-      this.admit(new Outbound(toExchange, toKey, body, properties, messageId, deadline, resolve, reject));
+      const message = new Outbound(toExchange, toKey, body, properties, messageId, deadline, resolve, reject);
+      this.telemetry?.start(message, this.slot.url);
+      this.admit(message);
     });
   }
 
   private admit(message: Outbound): void {
     const admission = this.buffer.admit(message);
-    if (admission === 'full') {
-      message.settled = true;
-      message.reject(bufferFull(this.options, this.buffer));
-      return;
-    }
+    if (admission === 'full') return this.buffer.fail(message, bufferFull(this.options, this.buffer));
     this.deadlines.watch(message.deadline);
     if (admission === 'held') this.pump();
   }
@@ -257,7 +229,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
       ok = channel.publish(message.exchange, message.routingKey, message.body, message.properties);
     } catch (error) {
       if ((error as Error | undefined)?.name !== 'IllegalOperationError') {
-        this.fail(message, unencodable(error));
+        this.buffer.fail(message, unencodable(error));
         return true;
       }
       // The channel is closing: keep the message for the next channel.
@@ -282,14 +254,15 @@ export class Publisher extends EventEmitter<PublisherEvents> {
 
   private readonly acked = (message: Outbound): void => {
     if (message.returned === undefined) this.buffer.succeed(message);
-    else this.fail(message, unroutable(message, message.returned));
+    else this.buffer.fail(message, unroutable(message, message.returned));
   };
 
   /** A nack (e.g. a full queue with `reject-publish`): back off and retry within the message's deadline. */
   private readonly nacked = (message: Outbound): void => {
     if (message.settled) return;
     const retryAt = this.backoff.retryAt(message, Date.now());
-    if (retryAt === undefined) return this.fail(message, refused(message, this.options, this.slot));
+    this.telemetry?.nacked(message, retryAt);
+    if (retryAt === undefined) return this.buffer.fail(message, refused(message, this.options, this.slot));
     message.retryAt = retryAt;
     message.returned = undefined;
     this.deadlines.delay(message);
@@ -333,10 +306,11 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     for (const message of this.window.drain()) {
       if (message.settled) continue;
       const failure = culprit?.(message);
-      if (failure) this.fail(message, failure);
+      if (failure) this.buffer.fail(message, failure);
       else {
         message.returned = undefined;
         message.mayHaveArrived = true;
+        this.telemetry?.resent(message);
         resend.push(message);
       }
     }
@@ -372,23 +346,14 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.emit('failed', error);
   }
 
-  private fail(message: Outbound, error: Error): void {
-    this.buffer.fail(message, error);
-  }
-
   /** Fails a message past its deadline (the deadline timer found it); `failures.ts` says with which error. */
   private expire(message: Outbound, inFlight: boolean): void {
     const blockedForMs = this.isBlocked ? Date.now() - this.blockedSince : undefined;
-    this.fail(message, expired(message, inFlight, this.options, this.buffer, this.slot, blockedForMs));
+    this.buffer.fail(message, expired(message, inFlight, this.options, this.buffer, this.slot, blockedForMs));
   }
 
   private failAll(error: Error): void {
-    // The waiting first: failing a held message frees room, which would move a waiting one into the already
-    // drained pending queue, where nothing would settle it.
-    for (const message of this.buffer.waiting.drain()) if (message) this.fail(message, error);
-    for (const message of this.buffer.pending.drain()) if (message) this.fail(message, error);
-    for (const message of this.window.drain()) this.fail(message, error);
-    for (const message of this.deadlines.drain()) this.fail(message, error);
+    failEverything(this.buffer, this.window, this.deadlines, error);
   }
 
   private async shutdown(timeoutMs: number): Promise<void> {
@@ -396,6 +361,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.failAll(new PublisherClosedError('PUBLISHER_CLOSED', 'The publisher closed before the broker confirmed.'));
     if (this.currentState !== 'failed') this.currentState = 'closed';
     this.deadlines.stop();
+    this.telemetry?.close();
     await this.slot.close();
   }
 }

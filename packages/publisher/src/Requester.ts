@@ -1,4 +1,5 @@
 import type { Message, Options } from 'amqplib';
+import type { OtelSpan } from '@warren/core';
 import type { z } from 'zod';
 import {
   codecOf,
@@ -22,6 +23,7 @@ import { refusal, unroutable } from './failures';
 import { newMessageId } from './messageId';
 import type { ResolvedOptions } from './options';
 import { ReplyChannelLostError, RequestTimeoutError } from './requestErrors';
+import { createRequestTelemetry } from './requestTelemetry';
 import { scheduleDestination, type Destination } from './schedule';
 
 /** Options of one `publisher.request()`. */
@@ -98,6 +100,7 @@ class PendingRequest {
   confirmed = false;
   timer: NodeJS.Timeout | undefined = undefined;
   stopWatching: (() => void) | undefined = undefined;
+  span: OtelSpan | undefined = undefined;
 
   constructor(
     readonly correlationId: string,
@@ -140,6 +143,7 @@ export class Requester {
   private closed = false;
   private lateReplies = 0;
   private whenEmpty: (() => void) | undefined;
+  private readonly telemetry;
 
   /** Called for every late reply (the publisher emits `lateReply`). */
   onLateReply: (event: LateReplyEvent) => void = () => undefined;
@@ -147,7 +151,9 @@ export class Requester {
   constructor(
     private readonly options: ResolvedOptions,
     private readonly connect: Connect,
-  ) {}
+  ) {
+    this.telemetry = createRequestTelemetry(options);
+  }
 
   request<C extends MessageContract>(
     contract: C,
@@ -206,6 +212,7 @@ export class Requester {
       resolve as (value: unknown) => void,
       reject,
     );
+    request.span = this.telemetry?.start(exchange, routingKey, properties);
     this.pending.set(correlationId, request);
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     request.timer = setTimeout(() => this.fail(request, this.timedOut(request, timeoutMs)), timeoutMs);
@@ -303,6 +310,7 @@ export class Requester {
       this.onLateReply({ correlationId, total: this.lateReplies });
       return;
     }
+    this.telemetry?.replied(request.span, message.properties.headers);
     const outcome = decodeReply(message, request.schema);
     if (outcome.ok) {
       this.finish(request);
@@ -312,6 +320,7 @@ export class Requester {
 
   private fail(request: PendingRequest, error: unknown): void {
     if (!this.pending.has(request.correlationId)) return;
+    this.telemetry?.failed(request.span, error);
     this.finish(request);
     request.reject(error);
   }
@@ -320,6 +329,7 @@ export class Requester {
     this.pending.delete(request.correlationId);
     clearTimeout(request.timer);
     request.stopWatching?.();
+    request.span?.end();
     if (this.pending.size === 0) this.whenEmpty?.();
   }
 

@@ -1,5 +1,7 @@
 import type { WarrenError } from '@warren/core';
 import { retryAfter } from './backoff';
+import type { ConfirmWindow } from './ConfirmWindow';
+import type { DeadlineTimer } from './DeadlineTimer';
 import {
   BlockedError,
   BrokerBusyError,
@@ -12,6 +14,7 @@ import {
 } from './errors';
 import type { ResolvedOptions } from './options';
 import type { Outbound, ReturnInfo } from './Outbound';
+import type { OutboundBuffer } from './OutboundBuffer';
 
 // The typed errors a publish fails with, built from the message, the options and what the publisher reports about
 // itself (passed in: these functions hold no state). Errors named by a channel's close are in channelErrors.ts.
@@ -153,4 +156,20 @@ export function unroutable(message: Pick<Outbound, 'exchange' | 'routingKey'>, r
       `(warren apply) or fix the routing key.`,
     { replyCode },
   );
+}
+
+/**
+ * Fails every message the publisher holds. The waiting first: failing a held message frees room, which would move a
+ * waiting one into the already drained pending queue, where nothing would settle it.
+ */
+export function failEverything(
+  buffer: OutboundBuffer,
+  window: ConfirmWindow,
+  deadlines: DeadlineTimer,
+  error: Error,
+): void {
+  for (const message of buffer.waiting.drain()) if (message) buffer.fail(message, error);
+  for (const message of buffer.pending.drain()) if (message) buffer.fail(message, error);
+  for (const message of window.drain()) buffer.fail(message, error);
+  for (const message of deadlines.drain()) buffer.fail(message, error);
 }

@@ -1,6 +1,6 @@
 export { createPublisher } from './createPublisher';
 export { Publisher } from './Publisher';
-export type { PublisherState, PublisherEvents, ReturnedMessage } from './Publisher';
+export type { PublisherState, PublisherEvents, ReturnedMessage } from './PublisherEvents';
 export type { PublisherOptions, PublishOptions, RawPublishOptions, PublisherCloseOptions } from './options';
 export { retryOnBackPressure } from './retryOnBackPressure';
 export type { RetryOnBackPressureOptions } from './retryOnBackPressure';

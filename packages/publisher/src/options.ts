@@ -75,6 +75,12 @@ export interface PublisherOptions extends ConnectionOptions {
    * @default none: nothing is logged
    */
   readonly logger?: LoggerLike;
+  /**
+   * OpenTelemetry spans and metrics (README, "Tracing and metrics") when `@opentelemetry/api` is installed and an
+   * SDK registered; `false` turns them off for this publisher.
+   * @default true
+   */
+  readonly telemetry?: boolean;
 }
 
 /** @internal The keys of `PublisherOptions`: `createPublisher()` rejects any other with `INVALID_OPTION`. */
@@ -90,6 +96,7 @@ export const PUBLISHER_OPTIONS = knownOptions<PublisherOptions>({
   backoffInitialMs: true,
   backoffMaxMs: true,
   logger: true,
+  telemetry: true,
 });
 
 /** Options of one publish. The message is always persistent (delivery mode 2) and carries a `timestamp`. */
@@ -224,6 +231,9 @@ export interface ResolvedOptions {
   readonly backoffInitialMs: number;
   readonly backoffMaxMs: number;
   readonly reconnectMs: number;
+  readonly telemetry: boolean;
+  /** The connection's `name`: the `warren.client.name` of the publisher's gauges. */
+  readonly name: string | undefined;
 }
 
 /** @internal */
@@ -240,6 +250,8 @@ export function resolveOptions(options: PublisherOptions): ResolvedOptions {
     backoffInitialMs: options.backoffInitialMs ?? 100,
     backoffMaxMs: options.backoffMaxMs ?? 5_000,
     reconnectMs: (options.reconnectSeconds ?? 1) * 1000,
+    telemetry: options.telemetry !== false,
+    name: options.name,
   };
   for (const [key, value] of Object.entries(resolved)) {
     if (typeof value === 'number' && !(Number.isFinite(value) && value > 0)) {

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { componentLogger, type LoggerLike } from '@warren/core';
-import type { PublisherEvents } from './Publisher';
+import type { PublisherEvents } from './PublisherEvents';
 
 /**
  * @internal Writes the publisher's life to `logger`: connection (connected info; disconnected, connect failed warn;
