@@ -44,6 +44,7 @@ const flaky = uniqueName('otel-flaky');
 const parked = uniqueName('otel-parked');
 const asked = uniqueName('otel-asked');
 const full = uniqueName('otel-full');
+const stuck = uniqueName('otel-stuck');
 const topology = useTopology(broker, {
   exchanges: { [posts]: { type: 'topic' } },
   queues: {
@@ -51,6 +52,7 @@ const topology = useTopology(broker, {
     [flaky]: { retry: { delays: ['200ms', '400ms'] } },
     [parked]: { retry: false, deadLetter: true },
     [asked]: {},
+    [stuck]: {},
   },
 });
 const Post = defineContract({
@@ -238,5 +240,22 @@ describe('OpenTelemetry', () => {
     expect(sum('messaging.client.consumed.messages', queue(parked))).toBe(2);
     expect(sum('warren.consumer.in_flight', queue(posts))).toBe(0);
     expect(sum('warren.publisher.buffer.messages', { 'warren.client.name': 'otel-test' })).toBe(0);
+  });
+
+  it('ends the span of a delivery abandoned at shutdown, as requeued', async () => {
+    const Stuck = defineContract({ exchange: '', routingKey: stuck, queue: stuck, schema: z.unknown() });
+    const worker = createConsumer({ urls: broker.amqpUrl, topology, name: 'otel-stuck' });
+    broker.teardown(() => worker.close({ timeoutMs: 1_000 }));
+    let started = false;
+    await worker.consume(Stuck, () => {
+      started = true;
+      return new Promise(() => undefined); // never settles: only close() ends it
+    });
+    await publisher.publish(Stuck, { n: 1 });
+    await until('the handler to start', () => started);
+    await worker.close({ timeoutMs: 200 });
+
+    const [abandoned] = named(`process ${stuck}`);
+    expect(abandoned?.attributes['warren.outcome']).toBe('requeue');
   });
 });

@@ -108,6 +108,8 @@ export class ConsumeTelemetry {
     span.setAttribute(SEMCONV.bodySize, message.content.length);
     span.setAttribute(SEMCONV.deliveryTag, message.fields.deliveryTag);
     span.setAttribute(SEMCONV.attempt, delivery.attempt);
+    // Until an ack or a hand-off overwrites it: a delivery settled neither way goes back to the queue.
+    span.setAttribute(SEMCONV.outcome, 'requeue');
   }
 
   /** Runs the handler with the delivery's span as the active context (the handler's own spans are its children). */
@@ -143,9 +145,10 @@ export class ConsumeTelemetry {
     span.setStatus({ code: SPAN_STATUS.error, message: failure.error });
   }
 
-  /** Settled for good (or its channel is gone): the span ends. */
+  /** Settled for good, or abandoned at shutdown (its channel's close requeues it): the span ends, once. */
   end(delivery: Delivery): void {
     delivery.span?.end();
+    delivery.span = undefined;
   }
 
   /** A queue's span name and attributes, made once (a delivery on the hot path builds no attribute object). */

@@ -137,10 +137,10 @@ export class Subscription {
   async abortAndClose(): Promise<void> {
     this.acks.flush(); // finished work must not come back as a duplicate
     for (const delivery of this.inFlight) {
-      // Settled by the channel's close (the broker requeues them): an aborted handler's rejection must not send
-      // its message to a retry tier while the consumer shuts down.
+      // The channel's close requeues them: an aborted handler's rejection must not reach a retry tier.
       delivery.settled = true;
       delivery.abort(aborted('SHUTDOWN', 'the consumer is shutting down'));
+      this.options.telemetry?.end(delivery);
     }
     const channel = this.channel;
     this.channel = undefined;

@@ -301,6 +301,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
    * order, to be re-sent with the same `messageId` (amqplib only says "channel closed" to them: issue #369).
    */
   private onChannelClose(error: unknown): void {
+    if (error !== undefined) this.emit('channelClosed', { reason: describeError(error) });
     const culprit = culpritOf(error);
     const resend: Outbound[] = [];
     for (const message of this.window.drain()) {

@@ -23,6 +23,8 @@ export interface PublisherEvents {
   /** The buffer became full (`full: true`: publishes fail or wait), or has room again (`false`). Transitions only. */
   bufferFull: [{ full: boolean; messages: number; bytes: number }];
   returned: [ReturnedMessage];
+  /** The broker closed the publishing channel over one message (404, 403, 406): the publisher reopens it. */
+  channelClosed: [{ reason: string }];
   /** The connection cannot succeed (wrong credentials, missing vhost); every publish fails with this error. */
   failed: [WarrenError];
   /** A reply came after its request timed out, was aborted or failed: dropped, and counted in `total`. */

@@ -4,7 +4,7 @@ import type { PublisherEvents } from './PublisherEvents';
 
 /**
  * @internal Writes the publisher's life to `logger`: connection (connected info; disconnected, connect failed warn;
- * failed error), back-pressure transitions (blocked, buffer full: warn; unblocked, buffer freed: info) and
+ * failed error; a channel the broker closed: warn), back-pressure transitions (blocked, buffer full: warn; unblocked, buffer freed: info) and
  * dropped late replies (debug). Never one line per message sent. URLs and reasons arrive password-free.
  */
 export function logPublisher(publisher: EventEmitter<PublisherEvents>, logger: LoggerLike, name?: string): void {
@@ -25,5 +25,6 @@ export function logPublisher(publisher: EventEmitter<PublisherEvents>, logger: L
       ? log.warn({ messages, bytes }, 'the publish buffer is full')
       : log.info({}, 'the publish buffer has room again'),
   );
+  publisher.on('channelClosed', ({ reason }) => log.warn({ reason }, 'the broker closed the channel; reopening it'));
   publisher.on('lateReply', ({ correlationId }) => log.debug({ correlationId }, 'late reply dropped'));
 }

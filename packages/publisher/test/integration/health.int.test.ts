@@ -82,4 +82,17 @@ describe('publisher.health() and its logger', () => {
     for (const line of log.text()) expect(line).not.toContain(password);
     expect(stray.errors).toEqual([]);
   });
+
+  it('logs a channel the broker closed, and its reopening', async () => {
+    const { exchange, routingKey } = await declareRoute(broker, await rawChannel(broker));
+    const log = recordingLogger();
+    const publisher = openPublisher(broker, stray, { logger: log.logger });
+    await expect(publisher.publishRaw(uniqueName('no-such-exchange'), 'k', {})).rejects.toMatchObject({
+      code: 'EXCHANGE_NOT_FOUND',
+    });
+    await publisher.publishRaw(exchange, routingKey, { after: 'reopen' });
+    const closed = log.find('warren-publisher', 'the broker closed the channel; reopening it');
+    expect(closed).toEqual([expect.objectContaining({ level: 'warn', reason: expect.stringContaining('404') })]);
+    expect(stray.errors).toEqual([]);
+  });
 });
