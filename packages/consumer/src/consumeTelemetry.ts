@@ -2,7 +2,7 @@ import {
   AMQP_HEADERS_CARRIER,
   DURATION_BUCKETS,
   originOf,
-  otelApi,
+  activeOtelApi,
   SEMCONV,
   serverAttributes,
   SPAN_KIND,
@@ -175,7 +175,7 @@ export class ConsumeTelemetry {
 
 /** @internal The consumer's instruments, or undefined without `@opentelemetry/api` (or with `telemetry: false`). */
 export function createConsumeTelemetry(enabled: boolean, inFlight: InFlightSource): ConsumeTelemetry | undefined {
-  const api = enabled ? otelApi() : null;
+  const api = activeOtelApi(enabled);
   return api === null ? undefined : new ConsumeTelemetry(api, inFlight);
 }
 

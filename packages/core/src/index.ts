@@ -55,7 +55,7 @@ export { componentLogger } from './logger';
 export type { LoggerLike } from './logger';
 export { healthOf, HEALTH_SEVERITY } from './health';
 export type { Health, HealthStatus, HealthReason, HealthReasonCode } from './health';
-export { otelApi, resetOtelApi } from './otel-api';
+export { activeOtelApi, otelApi, resetOtelApi } from './otel-api';
 export type {
   OtelApi,
   OtelAttributes,

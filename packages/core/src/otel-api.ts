@@ -76,6 +76,7 @@ export interface OtelCarrierAccess {
 /** What Warren calls on the `@opentelemetry/api` module. */
 export interface OtelApi {
   trace: {
+    getTracerProvider(): { getDelegate?(): object };
     getTracer(name: string, version?: string): OtelTracer;
     setSpan(context: OtelContext, span: OtelSpan): OtelContext;
     getSpanContext(context: OtelContext): OtelSpanContext | undefined;
@@ -90,6 +91,8 @@ export interface OtelApi {
   };
   metrics: { getMeter(name: string, version?: string): OtelMeter };
   isSpanContextValid(spanContext: OtelSpanContext): boolean;
+  createNoopMeter(): OtelMeter;
+  ProxyTracerProvider: new () => { getDelegate(): object };
   ROOT_CONTEXT: OtelContext;
 }
 
@@ -108,6 +111,19 @@ export function otelApi(load: () => unknown = requireApi): OtelApi | null {
     }
   }
   return loaded;
+}
+
+/**
+ * The api when `enabled`, installed, and an SDK registered a tracer or a meter provider; else null. Checked when a
+ * runtime is created (the SDK must be registered first, as for any instrumentation): with nothing registered, Warren
+ * makes no instruments, so a publish or a delivery costs nothing extra.
+ */
+export function activeOtelApi(enabled: boolean): OtelApi | null {
+  const api = enabled ? otelApi() : null;
+  if (api === null) return null;
+  const tracing = api.trace.getTracerProvider().getDelegate?.() !== new api.ProxyTracerProvider().getDelegate();
+  const metering = api.metrics.getMeter('@warren/core') !== api.createNoopMeter();
+  return tracing || metering ? api : null;
 }
 
 /** Forgets the cached module (tests). */

@@ -1,4 +1,7 @@
-import { AMQP_HEADERS_CARRIER, otelApi, resetOtelApi, serverAttributes } from '../src';
+import { metrics, trace } from '@opentelemetry/api';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { activeOtelApi, AMQP_HEADERS_CARRIER, otelApi, resetOtelApi, serverAttributes } from '../src';
 
 afterEach(() => resetOtelApi());
 
@@ -16,6 +19,26 @@ describe('otelApi', () => {
     const api = otelApi();
     expect(typeof api?.trace.getTracer).toBe('function');
     expect(otelApi(() => ({}))).toBe(api);
+  });
+});
+
+describe('activeOtelApi', () => {
+  afterEach(() => {
+    trace.disable();
+    metrics.disable();
+  });
+
+  it('is null while no SDK is registered, so a runtime makes no instruments (nothing per message)', () => {
+    expect(activeOtelApi(true)).toBeNull();
+  });
+
+  it('is the api once a tracer provider or a meter provider is registered, unless telemetry is off', () => {
+    trace.setGlobalTracerProvider(new BasicTracerProvider());
+    expect(activeOtelApi(true)).toBe(otelApi());
+    expect(activeOtelApi(false)).toBeNull();
+    trace.disable();
+    metrics.setGlobalMeterProvider(new MeterProvider());
+    expect(activeOtelApi(true)).toBe(otelApi());
   });
 });
 

@@ -2,7 +2,7 @@ import type { Options } from 'amqplib';
 import {
   AMQP_HEADERS_CARRIER,
   DURATION_BUCKETS,
-  otelApi,
+  activeOtelApi,
   SEMCONV,
   serverAttributes,
   SPAN_KIND,
@@ -189,7 +189,7 @@ export function createPublishTelemetry(
   options: { telemetry: boolean; name: string | undefined },
   source: GaugeSource,
 ): PublishTelemetry | undefined {
-  const api = options.telemetry ? otelApi() : null;
+  const api = activeOtelApi(options.telemetry);
   return api === null ? undefined : new PublishTelemetry(api, source, options.name);
 }
 

@@ -1,7 +1,7 @@
 import type { Options } from 'amqplib';
 import {
   AMQP_HEADERS_CARRIER,
-  otelApi,
+  activeOtelApi,
   SEMCONV,
   SPAN_KIND,
   SPAN_STATUS,
@@ -72,6 +72,6 @@ export class RequestTelemetry {
 
 /** @internal The request spans, or undefined without `@opentelemetry/api` (or with `telemetry: false`). */
 export function createRequestTelemetry(options: { telemetry: boolean }): RequestTelemetry | undefined {
-  const api = options.telemetry ? otelApi() : null;
+  const api = activeOtelApi(options.telemetry);
   return api === null ? undefined : new RequestTelemetry(api);
 }
