@@ -2,25 +2,35 @@
  * Consumer benchmark: raw amqplib (prefetch 100, no-op handler, ack each; and the same plus JSON.parse and zod) against Warren's consumer (JSON decoding
  * and zod validation of a 1 KiB message, async no-op handler; and a `rawCodec` contract: the Buffer, no schema) on the
  * same pre-filled queue, in interleaved rounds;
- * then the retry path (every message fails once) and the client's RSS while draining a large backlog.
+ * then the retry path (every message fails once; Warren against the same flow by hand with amqplib) and the client's
+ * RSS while draining a large backlog.
  *
  * The broker's throughput is bimodal from run to run, so compare the client CPU time per message and the medians.
  *
  *   AMQP_URL=amqp://guest:guest@127.0.0.1:5672 npx tsx --tsconfig scripts/bench/tsconfig.json scripts/bench/consume.ts
  *
- * Environment: BENCH_ROUNDS (5), BENCH_MESSAGES (50000), BENCH_RETRY_MESSAGES (20000), BENCH_BACKLOG (1000000; 0
- * skips the RSS run), BENCH_QUEUE_TYPE (classic), BENCH_OTEL (1: with the OpenTelemetry SDK, scripts/bench/otel.ts).
+ * `node --expose-gc` (NODE_OPTIONS=--expose-gc) makes the backlog run sample the heap after a full collection.
+ *
+ * Environment: BENCH_ROUNDS (5; the retry path runs min(3, rounds) rounds), BENCH_MESSAGES (50000), BENCH_RETRY_MESSAGES (20000), BENCH_BACKLOG (1000000; 0
+ * skips the RSS run), BENCH_QUEUE_TYPE (classic), BENCH_PREFETCH (100), BENCH_OTEL (1: with the OpenTelemetry SDK, scripts/bench/otel.ts).
  */
 import './otel'; // first: BENCH_OTEL=1 registers the OpenTelemetry SDK before anything is created
 import { connect, type ChannelModel } from 'amqplib';
 import { z } from 'zod';
-import { defineContract, rawCodec } from '@warren/core';
-import { applyTopology, deleteTopology, deriveTopology, parseTopology, type DesiredTopology } from '@warren/topology';
+import { defineContract, HEADERS, rawCodec } from '@warren/core';
+import {
+  applyTopology,
+  deleteTopology,
+  deriveTopology,
+  parseTopology,
+  workQueueLayout,
+  type DesiredTopology,
+} from '@warren/topology';
 import { createConsumer, type Consumer } from '@warren/consumer';
 
 const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
-const PREFETCH = 100;
+const PREFETCH = env('BENCH_PREFETCH', 100);
 
 const Order = z.object({
   orderId: z.string(),
@@ -96,6 +106,82 @@ function drainRaw(model: ChannelModel, queue: string, count: number, decode = fa
   });
 }
 
+/**
+ * The retry path written by hand with amqplib, the broker work Warren's does: a failed delivery is copied
+ * (persistent, mandatory, its attempt in a header) to the retry tier queue and acked when the broker confirms the
+ * copy; the tier dead-letters it back after its delay, and the second delivery is acked. Also records how long each
+ * copy waited for its confirm: the bound on this path, with `prefetch` deliveries in flight.
+ */
+function drainRawRetry(model: ChannelModel, queue: string, tierQueue: string, count: number, confirmMs: number[]) {
+  return measure(count, async () => {
+    const channel = await model.createConfirmChannel();
+    await channel.prefetch(PREFETCH);
+    let acked = 0;
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const { consumerTag } = await channel.consume(queue, (message) => {
+      if (message === null) return;
+      const headers = message.properties.headers ?? {};
+      if (headers[HEADERS.attempt] === 2) {
+        channel.ack(message);
+        if (++acked === count) done();
+        return;
+      }
+      const error = new Error('first attempt fails'); // as the handler of Warren's run throws
+      const { contentType, messageId } = message.properties;
+      const copy = { ...headers, [HEADERS.attempt]: 2, [HEADERS.error]: error.message };
+      const options = { contentType, messageId, headers: copy, persistent: true, mandatory: true };
+      const sent = performance.now();
+      channel.publish('', tierQueue, message.content, options, (failed: unknown) => {
+        confirmMs.push(performance.now() - sent);
+        if (failed) channel.nack(message, false, true);
+        else channel.ack(message);
+      });
+    });
+    await finished;
+    await channel.cancel(consumerTag);
+    await channel.close();
+  });
+}
+
+/**
+ * Every message fails once: Warren's consumer (JSON and zod, the handler throws on the first attempt) and the same
+ * flow by hand with amqplib, in interleaved rounds on the same queue and 100 ms tier.
+ */
+async function retryPath(model: ChannelModel, desired: DesiredTopology, queue: string, rounds: number, count: number) {
+  const tier = workQueueLayout(desired, queue).retryTiers[0]!.queue;
+  const warren: DrainResult[] = [];
+  const raw: DrainResult[] = [];
+  const confirmMs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const which of round % 2 ? ['raw', 'warren'] : ['warren', 'raw']) {
+      await fill(model, queue, count);
+      if (which === 'warren') warren.push(await drainWarren(desired, queue, count, true));
+      else raw.push(await drainRawRetry(model, queue, tier, count, confirmMs));
+    }
+  }
+  const percentile = (p: number) => +[...confirmMs].sort((a, b) => a - b)[Math.floor(confirmMs.length * p)]!.toFixed(1);
+  return {
+    messages: count,
+    rounds,
+    warrenConsumer: summary(warren),
+    rawAmqplibByHand: summary(raw),
+    rawCopyConfirmMs: { p50: percentile(0.5), p90: percentile(0.9), p99: percentile(0.99) },
+  };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+const summary = (results: DrainResult[]) => ({
+  medianMsgsPerSecond: Math.round(median(results.map((r) => r.messagesPerSecond))),
+  medianCpuMicrosPerMessage: +median(results.map((r) => r.cpuMicrosPerMessage)).toFixed(1),
+  runs: results.map((r) => `${Math.round(r.messagesPerSecond)} msg/s, ${r.cpuMicrosPerMessage.toFixed(1)} µs`),
+});
+
 async function connectedConsumer(topology: DesiredTopology): Promise<Consumer> {
   const consumer = createConsumer({ urls: url, topology, name: 'warren-bench-consumer' });
   await new Promise<void>((resolve) => consumer.once('connected', () => resolve()));
@@ -133,18 +219,19 @@ async function allAcked(consumer: Consumer, count: number): Promise<void> {
   }
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
+const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
 async function backlogRss(model: ChannelModel, topology: DesiredTopology, queue: string, count: number) {
   await fill(model, queue, count);
   const consumer = await connectedConsumer(topology);
-  const samples: { acked: number; rssMiB: number }[] = [];
-  const sample = (): number =>
-    samples.push({ acked: consumer.stats().acked, rssMiB: process.memoryUsage().rss / 2 ** 20 });
+  const samples: { acked: number; rssMiB: number; heapMiB: number }[] = [];
+  // With `node --expose-gc` the heap is sampled after a full collection: live objects only, so a leak shows.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const sample = (): number => {
+    gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    return samples.push({ acked: consumer.stats().acked, rssMiB: rss / 2 ** 20, heapMiB: heapUsed / 2 ** 20 });
+  };
   const timer = setInterval(sample, 1000);
   const start = Date.now();
   await consumer.consume(queue, async () => undefined, { prefetch: PREFETCH });
@@ -158,7 +245,10 @@ async function backlogRss(model: ChannelModel, topology: DesiredTopology, queue:
     messages: count,
     seconds: (Date.now() - start) / 1000,
     /** RSS when 10 %, 20 %, ... 100 % of the backlog was acked: flat means no growth with the messages drained. */
-    rssMiBByDecile: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1].map((f) => Math.round(at(f).rssMiB)),
+    rssMiBByDecile: DECILES.map((f) => Math.round(at(f).rssMiB)),
+    /** The JS heap in use at the same points (after a full collection when run with `--expose-gc`). */
+    heapMiBByDecile: DECILES.map((f) => Math.round(at(f).heapMiB)),
+    heapAfterGc: gc !== undefined,
     rssMiB: { min: Math.round(Math.min(...rss)), max: Math.round(Math.max(...rss)) },
   };
 }
@@ -181,11 +271,6 @@ async function compare(model: ChannelModel, desired: DesiredTopology, queue: str
       else warrenRaw.push(await drainWarren(desired, queue, messages, false, true));
     }
   }
-  const summary = (results: DrainResult[]) => ({
-    medianMsgsPerSecond: Math.round(median(results.map((r) => r.messagesPerSecond))),
-    medianCpuMicrosPerMessage: +median(results.map((r) => r.cpuMicrosPerMessage)).toFixed(1),
-    runs: results.map((r) => `${Math.round(r.messagesPerSecond)} msg/s, ${r.cpuMicrosPerMessage.toFixed(1)} µs`),
-  });
   const ratio = median(warren.map((r) => r.messagesPerSecond)) / median(raw.map((r) => r.messagesPerSecond));
   return {
     messages,
@@ -213,13 +298,10 @@ export async function benchConsume(): Promise<void> {
     const report: Record<string, unknown> = { queueType: type };
     if (rounds > 0) Object.assign(report, await compare(model, desired, queue, rounds, messages));
     if (retryMessages > 0) {
-      await fill(model, queue, retryMessages);
-      const retry = await drainWarren(desired, queue, retryMessages, true);
-      report.retryPathEveryMessageFailsOnce = {
-        messages: retryMessages,
-        msgsPerSecond: Math.round(retry.messagesPerSecond),
-        cpuMicrosPerMessage: +retry.cpuMicrosPerMessage.toFixed(1),
-      };
+      const retry = await retryPath(model, desired, queue, Math.min(3, Math.max(1, rounds)), retryMessages);
+      report.retryPathEveryMessageFailsOnce = retry;
+      const happy = (report.warrenConsumer as ReturnType<typeof summary> | undefined)?.medianMsgsPerSecond;
+      if (happy) report.retryToHappyPathRatio = +(retry.warrenConsumer.medianMsgsPerSecond / happy).toFixed(2);
     }
     if (backlog > 0) report.backlogDrain = await backlogRss(model, desired, queue, backlog);
     console.log(JSON.stringify({ consume: report }, null, 2));

@@ -51,7 +51,7 @@ const CONTENDERS: Contender[] = [
     pkg: '@warren/publisher',
     name: 'Warren',
     label: '`publishRaw` (Buffer)',
-    scenarios: PUBLISH,
+    scenarios: [...PUBLISH, 'latency'],
   },
 ];
 

@@ -11,6 +11,8 @@ import { deriveTopology, parseTopology } from '@warren/topology';
 import { AMQP_URL, runPeer, type Payload, type Peer } from './harness';
 
 const schema = z.object({ t: z.number(), id: z.string(), note: z.string() });
+/** The Buffer is JSON already: said so, the consumer's contract decodes it (a Buffer is sent as octet-stream). */
+const JSON_BODY = { contentType: 'application/json' };
 const contractFor = (queue: string) => defineContract({ exchange: '', routingKey: queue, queue, schema });
 
 function connected(emitter: { once(event: 'connected', listener: () => void): unknown }): Promise<void> {
@@ -32,7 +34,7 @@ function warrenPeer(flags: string[]): Peer {
       const contract = contractFor(queue);
       return {
         publish: raw
-          ? ({ body }) => publisher.publishRaw('', queue, body)
+          ? ({ body }) => publisher.publishRaw('', queue, body, JSON_BODY)
           : ({ payload }) => publisher.publish(contract, payload),
         close: () => publisher.close(),
       };
