@@ -1,5 +1,6 @@
 import { connect, type AmqpConnectionManager } from 'amqp-connection-manager';
 import { coalesceWrites, socketOf } from './coalesce-writes';
+import { encodePublishes } from './encode-publishes';
 import { ConnectionConfigError } from './connection-error';
 import { knownOptions } from './known-options';
 import { fatalTlsError } from './tls-errors';
@@ -98,7 +99,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Opens a reconnecting connection with Warren's defaults (heartbeat 5 s, TCP_NODELAY with the writes of one
- * event-loop turn sent together, a connection name).
+ * event-loop turn sent together, publishes encoded in one buffer each, a connection name).
  * When a connect attempt fails for a reason retrying cannot fix, the manager is closed and `onFatal` is called
  * once with a typed, password-free error.
  */
@@ -126,6 +127,7 @@ export function openConnection(
   manager.on('connect', ({ connection }) => {
     const socket = socketOf(connection);
     if (socket) coalesceWrites(socket);
+    encodePublishes(connection);
   });
   let failed = false;
   manager.on('connectFailed', ({ err, url }) => {

@@ -1,0 +1,150 @@
+import { dirname, join } from 'node:path';
+import { encodePublishes } from '../src/encode-publishes';
+
+// amqplib's own encoder, the reference: its internals are not exported, so they are loaded by path.
+const lib = join(dirname(require.resolve('amqplib')), 'lib');
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { Connection } = require(join(lib, 'connection.js')) as {
+  Connection: { prototype: { sendMessage: Send; sendContent: unknown } };
+};
+const Args = require(join(lib, 'api_args.js')) as { publish(e: string, r: string, o?: object): object };
+const defs = require(join(lib, 'defs.js')) as { BasicPublish: number; BasicProperties: number };
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+type Send = (ch: number, method: number, fields: object, props: number, p: object, content: unknown) => boolean;
+
+/** A stand-in for amqplib's Connection: channel 5's outgoing buffer records what is written. */
+function fakeConnection(frameMax = 131_072) {
+  const written: Buffer[] = [];
+  let amqplibCalls = 0;
+  const connection = {
+    frameMax,
+    sentSinceLastCheck: false,
+    channels: [] as unknown[],
+    sendMessage(this: unknown, ...args: Parameters<Send>): boolean {
+      amqplibCalls++;
+      return Connection.prototype.sendMessage.apply(this, args);
+    },
+    sendContent: Connection.prototype.sendContent,
+  };
+  connection.channels[5] = { buffer: { write: (chunk: Buffer) => written.push(Buffer.from(chunk)) > 0 } };
+  const send = (exchange: string, routingKey: string, options: object | undefined, body: unknown): Buffer => {
+    const fields = Args.publish(exchange, routingKey, options);
+    connection.sendMessage(5, defs.BasicPublish, fields, defs.BasicProperties, fields, body);
+    return Buffer.concat(written.splice(0));
+  };
+  return { connection, send, amqplibCalls: () => amqplibCalls };
+}
+
+const WARREN_DEFAULTS = {
+  mandatory: true,
+  persistent: true,
+  contentType: 'application/json',
+  messageId: 'AbCdEfGhIjKlMnOpQrStUv',
+  timestamp: 1_764_000_000,
+};
+const EVERY_PROPERTY = {
+  ...WARREN_DEFAULTS,
+  contentEncoding: 'identity',
+  priority: 9,
+  correlationId: 'corr-1',
+  replyTo: 'amq.rabbitmq.reply-to',
+  expiration: 60_000,
+  type: 'order.created',
+  userId: 'guest',
+  appId: 'warren-test',
+};
+
+function bothWays(options: object | undefined, body: unknown, frameMax?: number) {
+  const reference = fakeConnection(frameMax);
+  const warren = fakeConnection(frameMax);
+  expect(encodePublishes({ connection: warren.connection })).toBe(true);
+  const outcome = (f: ReturnType<typeof fakeConnection>) => {
+    try {
+      return { bytes: f.send('orders', 'order.créé', options, body) };
+    } catch (error) {
+      return { error: `${(error as Error).name}: ${(error as Error).message}` };
+    }
+  };
+  return { expected: outcome(reference), actual: outcome(warren), viaAmqplib: warren.amqplibCalls() > 0 };
+}
+
+describe('encodePublishes', () => {
+  const bodies = { empty: Buffer.alloc(0), small: Buffer.from('{"a":1}'), '1 KiB': Buffer.alloc(1024, 0x61) };
+
+  it.each([
+    ['no options', undefined],
+    ["Warren's defaults", WARREN_DEFAULTS],
+    ['every property', EVERY_PROPERTY],
+    ['transient, timestamp 0, non-ASCII id', { persistent: false, timestamp: 0, messageId: 'idé✓' }],
+    ['a 64-bit timestamp above 2^32', { timestamp: 2 ** 40 + 7 }],
+    ['an empty headers object', { headers: {} }],
+    ['headers whose values are all undefined', { headers: { a: undefined } }],
+  ])('sends the bytes amqplib sends, without amqplib: %s', (_name, options) => {
+    // 3,000 bytes: amqplib writes the body in a buffer of its own, this in one with the frames before it.
+    for (const body of [...Object.values(bodies), Buffer.alloc(3000, 2)]) {
+      const { expected, actual, viaAmqplib } = bothWays(options, body);
+      expect(actual).toEqual(expected);
+      expect(expected.bytes).toBeDefined();
+      expect(viaAmqplib).toBe(false);
+    }
+  });
+
+  it.each([
+    [
+      'a headers table',
+      { ...WARREN_DEFAULTS, headers: { traceparent: '00-abc-def-01', n: 1 } },
+      bodies.small,
+      undefined,
+    ],
+    ['CC (amqplib puts it in the headers)', { CC: ['a', 'b'] }, bodies.small, undefined],
+    ['a body over one frame', WARREN_DEFAULTS, Buffer.alloc(10_000, 1), 4096],
+  ])('leaves the rest to amqplib, with the same bytes: %s', (_name, options, body, frameMax) => {
+    const { expected, actual } = bothWays(options, body, frameMax);
+    expect(actual).toEqual(expected);
+    expect(expected.bytes).toBeDefined();
+  });
+
+  it.each([
+    ['a priority over 255', { priority: 300 }],
+    ['a fractional timestamp', { timestamp: 1.5 }],
+    ['a negative timestamp', { timestamp: -1 }],
+    ['a number as message id', { messageId: 42 }],
+    ['a content type of 256 bytes', { contentType: 'x'.repeat(256) }],
+  ])('refuses what amqplib refuses, with its error: %s', (_name, options) => {
+    const { expected, actual, viaAmqplib } = bothWays(options, bodies.small);
+    expect(expected.error).toBeDefined();
+    expect(actual).toEqual(expected);
+    expect(viaAmqplib).toBe(true);
+  });
+
+  it('matches amqplib on 2,000 random mixes of properties', () => {
+    let seed = 42;
+    const random = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    const values: Record<string, unknown[]> = {
+      ...Object.fromEntries(Object.entries(EVERY_PROPERTY).map(([k, v]) => [k, [undefined, v]])),
+      persistent: [undefined, true, false],
+      mandatory: [undefined, true, false],
+      priority: [undefined, 0, 255],
+      timestamp: [undefined, 0, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER],
+      messageId: [undefined, '', 'é'.repeat(127)],
+    };
+    for (let i = 0; i < 2000; i++) {
+      const options = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v[random(v.length)]]));
+      const body = Buffer.alloc(random(3) * 700, i % 256);
+      const { expected, actual } = bothWays(options, body);
+      expect(actual).toEqual(expected);
+    }
+  });
+
+  it('refuses a body that is not a Buffer as amqplib does', () => {
+    const { expected, actual } = bothWays(WARREN_DEFAULTS, 'not a buffer');
+    expect(expected.error).toMatch(/buffer/);
+    expect(actual).toEqual(expected);
+  });
+
+  it('changes nothing on something that is not an amqplib connection', () => {
+    expect(encodePublishes(undefined)).toBe(false);
+    expect(encodePublishes({ connection: { sendMessage: 'no' } })).toBe(false);
+  });
+});
