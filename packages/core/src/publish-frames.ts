@@ -1,3 +1,5 @@
+import { fieldTableSize, writeFieldTable } from './field-table';
+
 /**
  * A `basic.publish` as amqplib hands it to its connection: the method fields and the message properties in one
  * object (amqplib's `Args.publish`), the names of the AMQP 0-9-1 spec.
@@ -59,18 +61,11 @@ const isOctet = (value: unknown): boolean =>
   value === null ||
   (Number.isInteger(value) && (value as number) >= 0 && (value as number) < 256);
 
-/** True when the headers table is absent or encodes as an empty table (amqplib always sends one). */
-function emptyTable(headers: unknown): boolean {
-  if (headers === undefined || headers === null) return true;
-  if (typeof headers !== 'object') return false;
-  for (const key in headers) if ((headers as Record<string, unknown>)[key] !== undefined) return false;
-  return true;
-}
-
 /**
  * The three frames of a `basic.publish` (method, content header, one body frame) in one buffer, byte for byte what
- * amqplib would send, or undefined when the message is not the common case this covers: a non-empty headers table,
- * a body larger than one frame, or a field amqplib would refuse (its own encoder then throws its usual error).
+ * amqplib would send, or undefined when the message is not the common case this covers: headers that are not a
+ * flat table (`fieldTableSize`), a body larger than one frame, or a field amqplib would refuse (its own encoder then
+ * throws its usual error).
  *
  * Why: amqplib allocates a zero-filled buffer per frame, copies the body twice and converts the timestamp through
  * a BigInt. Encoding straight into one pooled buffer took amqplib's publish from 10.7-11.4 to 6.3-7.0 µs of client
@@ -89,7 +84,12 @@ export function encodePublishFrames(
   const contentTypeLength = shortLength(fields.contentType);
   const contentEncodingLength = shortLength(fields.contentEncoding);
   if (Math.min(exchangeLength, routingKeyLength, contentTypeLength, contentEncodingLength) < 0) return undefined;
-  if (!emptyTable(fields.headers) || !isOctet(fields.deliveryMode) || !isOctet(fields.priority)) return undefined;
+  if (!isOctet(fields.deliveryMode) || !isOctet(fields.priority)) return undefined;
+  const { headers } = fields;
+  const hasHeaders = headers !== undefined && headers !== null;
+  if (hasHeaders && typeof headers !== 'object') return undefined;
+  const headersLength = hasHeaders ? fieldTableSize(headers) : 0;
+  if (headersLength < 0) return undefined;
   const { timestamp } = fields;
   if (timestamp !== undefined && timestamp !== null && !(Number.isSafeInteger(timestamp) && (timestamp as number) >= 0))
     return undefined;
@@ -97,7 +97,7 @@ export function encodePublishFrames(
   const sized = (value: unknown, length: number): number => (value === undefined || value === null ? 0 : 1 + length);
   propertiesLength +=
     sized(fields.contentType, contentTypeLength) + sized(fields.contentEncoding, contentEncodingLength);
-  if (fields.headers !== undefined && fields.headers !== null) propertiesLength += 4;
+  propertiesLength += headersLength;
   if (fields.deliveryMode !== undefined && fields.deliveryMode !== null) propertiesLength += 1;
   if (fields.priority !== undefined && fields.priority !== null) propertiesLength += 1;
   if (timestamp !== undefined && timestamp !== null) propertiesLength += 8;
@@ -142,9 +142,9 @@ export function encodePublishFrames(
   };
   string(fields.contentType, contentTypeLength, 0x8000);
   string(fields.contentEncoding, contentEncodingLength, 0x4000);
-  if (fields.headers !== undefined && fields.headers !== null) {
+  if (hasHeaders) {
     flags |= 0x2000;
-    at = frames.writeUInt32BE(0, at); // the empty table
+    at = writeFieldTable(frames, at, headers);
   }
   if (fields.deliveryMode !== undefined && fields.deliveryMode !== null) {
     flags |= 0x1000;

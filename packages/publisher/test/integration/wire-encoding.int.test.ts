@@ -6,7 +6,7 @@ const broker = useBroker();
 const stray = watchForStrayErrors();
 
 /**
- * Warren encodes common publishes itself (core's `encodePublishFrames`); messages with a headers table or a body
+ * Warren encodes common publishes itself (core's `encodePublishFrames`); messages with nested headers or a body
  * over one frame take amqplib's encoder. Both kinds, mixed, must reach a plain amqplib consumer intact and in order.
  */
 describe('publishes Warren encodes itself, on a real broker', () => {
@@ -26,12 +26,17 @@ describe('publishes Warren encodes itself, on a real broker', () => {
     };
     const bodyOf = (i: number): Buffer =>
       i % 4 === 2 ? Buffer.alloc(300_000, i) : Buffer.from(i % 4 === 3 ? '' : `message ${i} ✓`);
+    // A flat table (Warren encodes it) or one with a nested table (amqplib does).
+    const headersOf = (i: number) =>
+      i % 8 === 1
+        ? { n: i, big: 2 ** 40, ratio: 0.5, ok: true, none: null, tenant: 'tenant ✓' }
+        : { n: i, nested: { a: 'b' } };
     const before = Math.floor(Date.now() / 1000);
     const sent = Array.from({ length: 40 }, (_, i) =>
       publisher.publishRaw(exchange, routingKey, bodyOf(i), {
         ...properties,
         messageId: `wire-${i}`,
-        ...(i % 4 === 1 ? { headers: { n: i, tenant: 't' } } : {}),
+        ...(i % 4 === 1 ? { headers: headersOf(i) } : {}),
       }),
     );
     await Promise.all(sent);
@@ -52,7 +57,7 @@ describe('publishes Warren encodes itself, on a real broker', () => {
       expect(message.properties).toMatchObject({ ...properties, expiration: '600000', deliveryMode: 2 });
       expect(message.properties.timestamp).toBeGreaterThanOrEqual(before);
       expect(message.properties.timestamp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
-      expect(message.properties.headers).toEqual(i % 4 === 1 ? { n: i, tenant: 't' } : {});
+      expect(message.properties.headers).toEqual(i % 4 === 1 ? headersOf(i) : {});
       expect(message.fields).toMatchObject({ exchange, routingKey });
     }
   });
