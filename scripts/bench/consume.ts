@@ -15,7 +15,7 @@
  * skips the RSS run), BENCH_QUEUE_TYPE (classic), BENCH_PREFETCH (100), BENCH_OTEL (1: with the OpenTelemetry SDK, scripts/bench/otel.ts).
  */
 import './otel'; // first: BENCH_OTEL=1 registers the OpenTelemetry SDK before anything is created
-import { connect, type ChannelModel } from 'amqplib';
+import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { z } from 'zod';
 import { defineContract, HEADERS, rawCodec } from '@warren/core';
 import {
@@ -90,20 +90,34 @@ async function measure(count: number, drain: () => Promise<void>): Promise<Drain
 function drainRaw(model: ChannelModel, queue: string, count: number, decode = false): Promise<DrainResult> {
   return measure(count, async () => {
     const channel = await model.createChannel();
-    await channel.prefetch(PREFETCH);
-    let acked = 0;
-    let done!: () => void;
-    const finished = new Promise<void>((resolve) => (done = resolve));
-    const { consumerTag } = await channel.consume(queue, (message) => {
-      if (message === null) return;
+    await drainWith(channel, queue, count, (message, finish) => {
       if (decode && !Order.safeParse(JSON.parse(message.content.toString('utf8'))).success) throw new Error('invalid');
       channel.ack(message);
-      if (++acked === count) done();
+      finish();
     });
-    await finished;
-    await channel.cancel(consumerTag);
-    await channel.close();
   });
+}
+
+/** Consumes `queue` at PREFETCH until `finish` was called `count` times, then cancels and closes the channel. */
+async function drainWith(
+  channel: Channel,
+  queue: string,
+  count: number,
+  handle: (message: ConsumeMessage, finish: () => void) => void,
+): Promise<void> {
+  await channel.prefetch(PREFETCH);
+  let finished = 0;
+  let done!: () => void;
+  const all = new Promise<void>((resolve) => (done = resolve));
+  const finish = (): void => {
+    if (++finished === count) done();
+  };
+  const { consumerTag } = await channel.consume(queue, (message) => {
+    if (message !== null) handle(message, finish);
+  });
+  await all;
+  await channel.cancel(consumerTag);
+  await channel.close();
 }
 
 /**
@@ -115,17 +129,11 @@ function drainRaw(model: ChannelModel, queue: string, count: number, decode = fa
 function drainRawRetry(model: ChannelModel, queue: string, tierQueue: string, count: number, confirmMs: number[]) {
   return measure(count, async () => {
     const channel = await model.createConfirmChannel();
-    await channel.prefetch(PREFETCH);
-    let acked = 0;
-    let done!: () => void;
-    const finished = new Promise<void>((resolve) => (done = resolve));
-    const { consumerTag } = await channel.consume(queue, (message) => {
-      if (message === null) return;
+    await drainWith(channel, queue, count, (message, finish) => {
       const headers = message.properties.headers ?? {};
       if (headers[HEADERS.attempt] === 2) {
         channel.ack(message);
-        if (++acked === count) done();
-        return;
+        return finish();
       }
       const error = new Error('first attempt fails'); // as the handler of Warren's run throws
       const { contentType, messageId } = message.properties;
@@ -138,9 +146,6 @@ function drainRawRetry(model: ChannelModel, queue: string, tierQueue: string, co
         else channel.ack(message);
       });
     });
-    await finished;
-    await channel.cancel(consumerTag);
-    await channel.close();
   });
 }
 

@@ -34,32 +34,66 @@ const FRAME_OVERHEAD = 8;
 const BASIC_PUBLISH = 0x003c0028; // class 60 (basic), method 40 (publish)
 const BASIC_CLASS = 60;
 
-/** The short-string properties in wire order, with their flag bits. */
-const SHORT_STRINGS = [
-  ['correlationId', 0x0400],
-  ['replyTo', 0x0200],
-  ['expiration', 0x0100],
-  ['messageId', 0x0080],
-] as const;
-const TRAILING_STRINGS = [
-  ['type', 0x0020],
-  ['userId', 0x0010],
-  ['appId', 0x0008],
-  ['clusterId', 0x0004],
-] as const;
+type Kind = 'string' | 'octet' | 'table' | 'timestamp';
 
-/** UTF-8 length of a short string (absent: 0), or -1 when it is not one (amqplib's encoder then says why). */
+/** The content header's properties in wire order, with their flag bits. */
+const PROPERTIES: readonly (readonly [keyof PublishFields, number, Kind])[] = [
+  ['contentType', 0x8000, 'string'],
+  ['contentEncoding', 0x4000, 'string'],
+  ['headers', 0x2000, 'table'],
+  ['deliveryMode', 0x1000, 'octet'],
+  ['priority', 0x0800, 'octet'],
+  ['correlationId', 0x0400, 'string'],
+  ['replyTo', 0x0200, 'string'],
+  ['expiration', 0x0100, 'string'],
+  ['messageId', 0x0080, 'string'],
+  ['timestamp', 0x0040, 'timestamp'],
+  ['type', 0x0020, 'string'],
+  ['userId', 0x0010, 'string'],
+  ['appId', 0x0008, 'string'],
+  ['clusterId', 0x0004, 'string'],
+];
+
+/** Room for the largest property list this writes: 12 short strings and a table `fieldTableSize` accepts. */
+const SCRATCH = Buffer.allocUnsafe(72 * 1024);
+
+/** UTF-8 length of a short string, or -1 when it is not one (amqplib's encoder then says why). */
 function shortLength(value: unknown): number {
-  if (value === undefined || value === null) return 0;
   if (typeof value !== 'string') return -1;
   const length = Buffer.byteLength(value, 'utf8');
   return length < 256 ? length : -1;
 }
 
-const isOctet = (value: unknown): boolean =>
-  value === undefined ||
-  value === null ||
-  (Number.isInteger(value) && (value as number) >= 0 && (value as number) < 256);
+/**
+ * Writes the property flags and list into SCRATCH; returns their length, or -1 when a value is one amqplib must
+ * encode or refuse.
+ */
+function writeProperties(fields: PublishFields): number {
+  let at = 2;
+  let flags = 0;
+  for (const [name, bit, kind] of PROPERTIES) {
+    const value = fields[name];
+    if (value === undefined || value === null) continue;
+    flags |= bit;
+    if (kind === 'string') {
+      const length = shortLength(value);
+      if (length < 0) return -1;
+      at = shortString(SCRATCH, at, value as string, length);
+    } else if (kind === 'octet') {
+      if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 255) return -1;
+      SCRATCH[at++] = value as number;
+    } else if (kind === 'table') {
+      if (typeof value !== 'object' || fieldTableSize(value) < 0) return -1;
+      at = writeFieldTable(SCRATCH, at, value);
+    } else {
+      if (!Number.isSafeInteger(value) || (value as number) < 0) return -1;
+      at = SCRATCH.writeUInt32BE(Math.floor((value as number) / 2 ** 32), at);
+      at = SCRATCH.writeUInt32BE((value as number) % 2 ** 32, at);
+    }
+  }
+  SCRATCH.writeUInt16BE(flags, 0);
+  return at;
+}
 
 /**
  * The three frames of a `basic.publish` (method, content header, one body frame) in one buffer, byte for byte what
@@ -81,41 +115,13 @@ export function encodePublishFrames(
   const routingKey = fields.routingKey ?? '';
   const exchangeLength = shortLength(exchange);
   const routingKeyLength = shortLength(routingKey);
-  const contentTypeLength = shortLength(fields.contentType);
-  const contentEncodingLength = shortLength(fields.contentEncoding);
-  if (Math.min(exchangeLength, routingKeyLength, contentTypeLength, contentEncodingLength) < 0) return undefined;
-  if (!isOctet(fields.deliveryMode) || !isOctet(fields.priority)) return undefined;
-  const { headers } = fields;
-  const hasHeaders = headers !== undefined && headers !== null;
-  if (hasHeaders && typeof headers !== 'object') return undefined;
-  const headersLength = hasHeaders ? fieldTableSize(headers) : 0;
-  if (headersLength < 0) return undefined;
-  const { timestamp } = fields;
-  if (timestamp !== undefined && timestamp !== null && !(Number.isSafeInteger(timestamp) && (timestamp as number) >= 0))
-    return undefined;
-  let propertiesLength = 0;
-  const sized = (value: unknown, length: number): number => (value === undefined || value === null ? 0 : 1 + length);
-  propertiesLength +=
-    sized(fields.contentType, contentTypeLength) + sized(fields.contentEncoding, contentEncodingLength);
-  propertiesLength += headersLength;
-  if (fields.deliveryMode !== undefined && fields.deliveryMode !== null) propertiesLength += 1;
-  if (fields.priority !== undefined && fields.priority !== null) propertiesLength += 1;
-  if (timestamp !== undefined && timestamp !== null) propertiesLength += 8;
-  for (const [name] of SHORT_STRINGS) {
-    const length = shortLength(fields[name]);
-    if (length < 0) return undefined;
-    propertiesLength += sized(fields[name], length);
-  }
-  for (const [name] of TRAILING_STRINGS) {
-    const length = shortLength(fields[name]);
-    if (length < 0) return undefined;
-    propertiesLength += sized(fields[name], length);
-  }
   const bodyLength = content.length;
-  if (bodyLength + FRAME_OVERHEAD > frameMax) return undefined;
+  if (exchangeLength < 0 || routingKeyLength < 0 || bodyLength + FRAME_OVERHEAD > frameMax) return undefined;
+  const propertiesLength = writeProperties(fields);
+  if (propertiesLength < 0) return undefined;
 
   const methodSize = 4 + 2 + 1 + exchangeLength + 1 + routingKeyLength + 1;
-  const headerSize = 2 + 2 + 8 + 2 + propertiesLength;
+  const headerSize = 2 + 2 + 8 + propertiesLength;
   const total = methodSize + headerSize + 2 * FRAME_OVERHEAD + (bodyLength > 0 ? bodyLength + FRAME_OVERHEAD : 0);
   // Pooled (allocUnsafe): every byte is written below.
   const frames = Buffer.allocUnsafe(total);
@@ -132,42 +138,13 @@ export function encodePublishFrames(
   at = frames.writeUInt16BE(0, at); // weight
   at = frames.writeUInt32BE(Math.floor(bodyLength / 2 ** 32), at);
   at = frames.writeUInt32BE(bodyLength % 2 ** 32, at);
-  const flagsAt = at;
-  at += 2;
-  let flags = 0;
-  const string = (value: unknown, length: number, bit: number): void => {
-    if (value === undefined || value === null) return;
-    flags |= bit;
-    at = shortString(frames, at, value as string, length);
-  };
-  string(fields.contentType, contentTypeLength, 0x8000);
-  string(fields.contentEncoding, contentEncodingLength, 0x4000);
-  if (hasHeaders) {
-    flags |= 0x2000;
-    at = writeFieldTable(frames, at, headers);
-  }
-  if (fields.deliveryMode !== undefined && fields.deliveryMode !== null) {
-    flags |= 0x1000;
-    frames[at++] = fields.deliveryMode as number;
-  }
-  if (fields.priority !== undefined && fields.priority !== null) {
-    flags |= 0x0800;
-    frames[at++] = fields.priority as number;
-  }
-  for (const [name, bit] of SHORT_STRINGS) string(fields[name], shortLength(fields[name]), bit);
-  if (timestamp !== undefined && timestamp !== null) {
-    flags |= 0x0040;
-    at = frames.writeUInt32BE(Math.floor((timestamp as number) / 2 ** 32), at);
-    at = frames.writeUInt32BE((timestamp as number) % 2 ** 32, at);
-  }
-  for (const [name, bit] of TRAILING_STRINGS) string(fields[name], shortLength(fields[name]), bit);
-  frames.writeUInt16BE(flags, flagsAt);
+  at += SCRATCH.copy(frames, at, 0, propertiesLength);
   frames[at++] = FRAME_END;
 
   if (bodyLength > 0) {
     at = frameStart(frames, at, FRAME_BODY, channel, bodyLength);
     at += content.copy(frames, at);
-    frames[at++] = FRAME_END;
+    frames[at] = FRAME_END;
   }
   return frames;
 }
