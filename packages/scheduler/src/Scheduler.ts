@@ -56,6 +56,8 @@ const MAX_SLEEP_MS = 30_000; // look at the clock at least this often: wall-cloc
 export class Scheduler extends EventEmitter<SchedulerEvents> {
   private cursors: Cursors = {};
   private term = 0;
+  /** The term close() ended: the pass under way still records its cursors (the lease is released after it). */
+  private closedTerm: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<void> = Promise.resolve();
   private closing: Promise<void> | undefined;
@@ -98,6 +100,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.closedTerm = this.term;
       this.term += 1;
       clearTimeout(this.timer);
       await this.pass;
@@ -147,9 +150,17 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     if (moved) {
       if (!(await this.lease.confirm()) || term !== this.term) return;
       for (const { name, schedule, plan } of plans) {
-        for (const tickAt of plan.fire) if (term === this.term) await this.fire(name, schedule, tickAt);
+        let fired = 0;
+        for (const tickAt of plan.fire) {
+          if (term !== this.term) break; // close() or a lost lease: the rest is the next leader's
+          await this.fire(name, schedule, tickAt);
+          fired += 1;
+        }
+        if (fired === 0 && plan.fire.length > 0) continue;
         if (plan.skipped > 0) this.emit('skipped', { schedule: name, count: plan.skipped });
-        if (plan.cursor !== undefined) this.cursors[name] = plan.cursor.toISOString();
+        // Interrupted: the cursor stops at the last tick sent, so the next leader sends the rest, and only the rest.
+        const cursor = fired < plan.fire.length ? plan.fire[fired - 1] : plan.cursor;
+        if (cursor !== undefined) this.cursors[name] = cursor.toISOString();
       }
       await this.record(term);
     }
@@ -184,7 +195,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   /** Cursors go to the tick log on the lease's connection: a leader that lost it cannot overwrite its successor's. */
   private async record(term: number): Promise<void> {
     const channel = this.lease.confirmChannel;
-    if (channel === undefined || term !== this.term) return;
+    // Ticks published before close() began must be in the log, or the next leader sends them again.
+    if (channel === undefined || (term !== this.term && term !== this.closedTerm)) return;
     await this.log.write(channel, this.cursors, LOG_TIMEOUT_MS).catch((error: unknown) => {
       this.emit('warning', { message: `tick log not written: ${describeError(error)}`, error });
     });

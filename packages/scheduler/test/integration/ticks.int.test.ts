@@ -75,4 +75,71 @@ describe('scheduler ticks', () => {
     });
     expect(JSON.parse(last.content.toString())).toEqual({ n, at: ids[ids.length - 1]!.slice(6) });
   }, 40_000);
+
+  /** A 1 s schedule (catchUp: all) on a queue of its own; `start(ms)` runs a scheduler whose confirms come ms late. */
+  async function beats() {
+    const queue = broker.trackQueue(uniqueName('ticks-close'));
+    const lease = broker.trackQueue(uniqueName('ticks-close-lease'));
+    broker.trackQueue(`${lease}.ticks`);
+    const channel = await connection.createChannel();
+    await channel.assertQueue(queue, { durable: true });
+    const received: string[] = [];
+    await channel.consume(queue, (m) => m && received.push(String(m.properties.messageId)), { noAck: true });
+    const topology = parseTopology({
+      queues: { [queue]: { type: 'classic', deadLetter: false } },
+      schedules: { beat: { every: '1s', exchange: '', routingKey: queue, catchUp: 'all', maxCatchUp: 10 } },
+    });
+    const start = (confirmDelayMs: number): Scheduler => {
+      const real = confirmPublisher(broker.amqpUrl);
+      broker.teardown(() => real.close());
+      // The broker has the tick; its confirm is slow to come back (a loaded broker): close() can land in between.
+      const slow = async (published: Promise<unknown>): Promise<unknown> => {
+        const result = await published;
+        await new Promise((resolve) => setTimeout(resolve, confirmDelayMs));
+        return result;
+      };
+      const scheduler = createScheduler({
+        urls: broker.amqpUrl,
+        topology,
+        leaseQueue: lease,
+        publisher: {
+          publish: (contract, payload, options) => slow(real.publish(contract, payload, options)),
+          publishRaw: (exchange, key, body, options) => slow(real.publishRaw(exchange, key, body, options)),
+        },
+      });
+      schedulers.push(scheduler);
+      return scheduler;
+    };
+    const times = (): number[] => received.map((id) => Date.parse(id.slice('beat@'.length)));
+    return { received, start, times };
+  }
+
+  it('records the tick being confirmed when close() begins: the next scheduler does not send it again', async () => {
+    const { received, start } = await beats();
+    const first = start(600);
+    await until('2 ticks', 10_000, () => received.length >= 2);
+    await first.close(); // the second tick's confirm is still on its way
+    const stoppedWith = received.length;
+    const second = start(0);
+    await until('2 more ticks', 10_000, () => received.length >= stoppedWith + 2);
+    await second.close();
+    expect(new Set(received).size).toBe(received.length); // no tick sent twice
+  }, 40_000);
+
+  it('a close() in the middle of a catch-up leaves the rest to the next scheduler: none twice, none lost', async () => {
+    const { received, start, times } = await beats();
+    const first = start(0);
+    await until('2 ticks', 10_000, () => received.length >= 2);
+    await first.close();
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // about 3 ticks missed
+    const second = start(600); // catches up one tick every 600 ms
+    const before = received.length;
+    await until('the first caught-up tick', 10_000, () => received.length > before);
+    await second.close();
+    const third = start(0);
+    await until('caught up, and 2 more', 15_000, () => received.length >= before + 5);
+    await third.close();
+    expect(new Set(received).size).toBe(received.length);
+    expect(times().every((t, i) => i === 0 || t - times()[i - 1]! === 1000)).toBe(true); // no gaps
+  }, 40_000);
 });
