@@ -16,7 +16,7 @@ export interface AmqpTask {
 const CHANNELS = 16;
 
 /**
- * Runs tasks on up to 16 channels of one connection. The first refusal (e.g. 406 on a declare) stops the run and
+ * Runs tasks on up to 16 channels (`channels`) of one connection. The first refusal (e.g. 406 on a declare) stops the run and
  * is thrown as a `BrokerRefusedError` naming the object; with `ignoreNotFound`, 404s are skipped (deletes).
  * `onDone` is called after each task; once `signal` aborts, no new task starts.
  * @internal
@@ -24,7 +24,7 @@ const CHANNELS = 16;
 export async function runTasks(
   model: ChannelModel,
   tasks: readonly AmqpTask[],
-  options: { ignoreNotFound?: boolean; onDone?: () => void; signal?: AbortSignal } = {},
+  options: { ignoreNotFound?: boolean; onDone?: () => void; signal?: AbortSignal; channels?: number } = {},
 ): Promise<void> {
   let next = 0;
   let failure: WarrenError | undefined;
@@ -43,9 +43,11 @@ export async function runTasks(
     }
     await channel.close().catch(() => undefined);
   };
-  await Promise.all(Array.from({ length: Math.min(CHANNELS, tasks.length) }, worker)).catch((error: unknown) => {
-    failure ??= connectionLost(error);
-  });
+  await Promise.all(Array.from({ length: Math.min(options.channels ?? CHANNELS, tasks.length) }, worker)).catch(
+    (error: unknown) => {
+      failure ??= connectionLost(error);
+    },
+  );
   if (failure) throw failure;
 }
 

@@ -25,7 +25,9 @@ export async function deleteTopology(desired: DesiredTopology, target: TopologyT
     await runTasks(
       model,
       desired.exchanges.filter((e) => !isDelayLadderObject(e.name)).map((e) => deleteExchangeTask(e.name)),
-      { ignoreNotFound: true },
+      // One at a time: RabbitMQ 3.10's channel crashed (function_clause in rabbit_exchange:callback/4, removing
+      // bindings) deleting an exchange while another bound to it was being deleted, and closed the connection.
+      { ignoreNotFound: true, channels: 1 },
     );
   } finally {
     await model.close().catch(() => undefined);
