@@ -110,6 +110,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   }
 
   private lead(): void {
+    // The lease can reach a scheduler that is closing (another replica just released it): it fires nothing.
+    if (this.closing !== undefined) return;
     const term = ++this.term;
     this.emit('leading');
     this.step(term, () => this.takeOver(term));
