@@ -127,7 +127,9 @@ async function crashRun(
     DATABASE_URL,
     ...env,
   };
-  const workers = [0, 1, 2].map(() => new Worker(workerEnv));
+  // The victim's handler is slow (200 ms), so once it reports a delivery it still holds it when the kill lands; with
+  // 2 ms handlers three workers outpace the publisher, and the victim was sometimes idle at the kill (0 in flight).
+  const workers = [{ ...workerEnv, HANDLER_MS: '200' }, workerEnv, workerEnv].map((env) => new Worker(env));
   const all = [...workers];
   try {
     await until(
@@ -142,6 +144,7 @@ async function crashRun(
     const publishing = publishAll(queue, ids);
     const victim = workers[0]!;
     await until('a third of the messages handled', () => all.reduce((n, w) => n + w.acked, 0) >= MESSAGES / 3, 60_000);
+    await until('the victim mid-batch', () => victim.inFlight() > 0, 60_000);
     victim.process.kill('SIGKILL');
     const killedAt = performance.timeOrigin + performance.now();
     await victim.exited;
