@@ -1,4 +1,4 @@
-import { socketOf } from './coalesce-writes';
+import { socketOf } from './socket-of';
 
 /**
  * How long closing waits for one broker round trip (a cancel, a channel close, a connection close). On a dead or

@@ -1,5 +1,4 @@
 import { connect, type AmqpConnectionManager } from 'amqp-connection-manager';
-import { coalesceWrites, socketOf } from './coalesce-writes';
 import { encodePublishes } from './encode-publishes';
 import { ConnectionConfigError } from './connection-error';
 import { knownOptions } from './known-options';
@@ -98,8 +97,8 @@ export function fatalConnectError(error: unknown, url: string): ConnectionConfig
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
- * Opens a reconnecting connection with Warren's defaults (heartbeat 5 s, TCP_NODELAY with the writes of one
- * event-loop turn sent together, publishes encoded in one buffer each, a connection name).
+ * Opens a reconnecting connection with Warren's defaults (heartbeat 5 s, TCP_NODELAY, publishes encoded in one
+ * buffer each, a connection name).
  * When a connect attempt fails for a reason retrying cannot fix, the manager is closed and `onFatal` is called
  * once with a typed, password-free error.
  */
@@ -124,11 +123,7 @@ export function openConnection(
       ...(options.name === undefined ? {} : { clientProperties: { connection_name: options.name } }),
     },
   });
-  manager.on('connect', ({ connection }) => {
-    const socket = socketOf(connection);
-    if (socket) coalesceWrites(socket);
-    encodePublishes(connection);
-  });
+  manager.on('connect', ({ connection }) => encodePublishes(connection));
   let failed = false;
   manager.on('connectFailed', ({ err, url }) => {
     const fatal = fatalConnectError(err, managerUrl(url));
