@@ -33,6 +33,14 @@ const SCENARIOS = ['publish-classic', 'publish-quorum', 'consume', 'latency'];
 const CONTENDERS: Contender[] = [
   { id: 'amqplib', file: 'amqplib', flags: [], pkg: 'amqplib', label: '(noDelay false, its default)' },
   { id: 'amqplib-nodelay', file: 'amqplib', flags: ['--no-delay'], pkg: 'amqplib', label: '(noDelay true)' },
+  {
+    id: 'amqplib-warren-props',
+    file: 'amqplib',
+    flags: ['--no-delay', '--warren-properties'],
+    pkg: 'amqplib',
+    label: "(noDelay true) with Warren's properties ²",
+    scenarios: PUBLISH,
+  },
   { id: 'acm', file: 'amqp-connection-manager', flags: [], pkg: 'amqp-connection-manager', label: '' },
   { id: 'rabbitmq-client', file: 'rabbitmq-client', flags: [], pkg: 'rabbitmq-client', label: '¹' },
   { id: 'cloudamqp', file: 'cloudamqp', flags: [], pkg: '@cloudamqp/amqp-client', label: '' },
