@@ -1,6 +1,7 @@
 /**
- * Warren next to its peers, the same scenarios side by side in one run: raw amqplib (with and without TCP_NODELAY),
- * amqp-connection-manager, rabbitmq-client, @cloudamqp/amqp-client, Warren `publish` (zod contract) and `publishRaw`.
+ * Warren next to its peers, the same scenarios side by side in one run: raw amqplib (with and without TCP_NODELAY;
+ * publishing with Warren's properties too), amqp-connection-manager, rabbitmq-client, @cloudamqp/amqp-client, Warren
+ * `publish` (zod contract) and `publishRaw`.
  * Every (client, scenario, round) runs in a fresh process (peers/<client>.ts, see peers/harness.ts) on a queue of
  * its own, declared before and deleted after; clients are interleaved, their order rotating every round.
  *
