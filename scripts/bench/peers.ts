@@ -8,7 +8,10 @@
  *   npm run bench -- peers
  *   BENCH_ROUNDS=3 BENCH_MESSAGES=20000 BENCH_LATENCY_SECONDS=10 npm run bench -- peers
  *   BENCH_PEERS=amqplib,warren BENCH_SCENARIOS=publish-classic,latency npm run bench -- peers
+ *   BENCH_CPU_PROF=.bench/prof BENCH_PEERS=warren BENCH_SCENARIOS=consume npm run bench -- peers
  *
+ * BENCH_CPU_PROF names a directory: every child writes a V8 CPU profile there (`--cpu-prof`, which NODE_OPTIONS
+ * refuses), to open in Chrome DevTools.
  * Prints a markdown block ready to paste into the README (BENCH_NOTE adds a remark to its first line) and writes
  * `.bench/peers.json` (every run). Warren's own figures (the retry path, RSS while draining a backlog) come from the
  * consume bench: `BENCH_ROUNDS=0 npm run bench -- consume`.
@@ -114,7 +117,8 @@ async function prefill(model: ChannelModel, queue: string, count: number): Promi
 
 function child(contender: Contender, scenario: string, queue: string): Promise<PeerResult> {
   const file = join(__dirname, 'peers', `${contender.file}.ts`);
-  const args = ['--import', 'tsx', file, scenario, queue, ...contender.flags];
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const args = [...profile, '--import', 'tsx', file, scenario, queue, ...contender.flags];
   const options = { timeout: RUN_TIMEOUT_MS, killSignal: 'SIGKILL' as const, env: process.env };
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, options, (error, stdout, stderr) => {

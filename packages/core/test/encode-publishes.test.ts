@@ -17,6 +17,11 @@ type Send = (ch: number, method: number, fields: object, props: number, p: objec
 function fakeConnection(frameMax = 131_072) {
   const written: Buffer[] = [];
   let amqplibCalls = 0;
+  const buffer = {
+    writable: true,
+    writableNeedDrain: false,
+    write: (chunk: Buffer) => written.push(Buffer.from(chunk)) > 0,
+  };
   const connection = {
     frameMax,
     sentSinceLastCheck: false,
@@ -26,15 +31,24 @@ function fakeConnection(frameMax = 131_072) {
       return Connection.prototype.sendMessage.apply(this, args);
     },
     sendContent: Connection.prototype.sendContent,
+    /** A method (ack, close, ...): recorded as the bytes of its name. */
+    sendMethod: (_channel: number, method: string) => written.push(Buffer.from(method)) > 0,
   };
-  connection.channels[5] = { buffer: { write: (chunk: Buffer) => written.push(Buffer.from(chunk)) > 0 } };
-  const send = (exchange: string, routingKey: string, options: object | undefined, body: unknown): Buffer => {
+  connection.channels[5] = { buffer };
+  const publish = (exchange: string, routingKey: string, options: object | undefined, body: unknown): boolean => {
     const fields = Args.publish(exchange, routingKey, options);
-    connection.sendMessage(5, defs.BasicPublish, fields, defs.BasicProperties, fields, body);
+    return connection.sendMessage(5, defs.BasicPublish, fields, defs.BasicProperties, fields, body);
+  };
+  /** Publishes one message and returns every byte written by the end of the turn. */
+  const send = async (exchange: string, routingKey: string, options: object | undefined, body: unknown) => {
+    publish(exchange, routingKey, options, body);
+    await endOfTurn();
     return Buffer.concat(written.splice(0));
   };
-  return { connection, send, amqplibCalls: () => amqplibCalls };
+  return { connection, buffer, written, publish, send, amqplibCalls: () => amqplibCalls };
 }
+
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 const WARREN_DEFAULTS = {
   mandatory: true,
@@ -55,18 +69,26 @@ const EVERY_PROPERTY = {
   appId: 'warren-test',
 };
 
-function bothWays(options: object | undefined, body: unknown, frameMax?: number) {
+async function bothWays(options: object | undefined, body: unknown, frameMax?: number) {
   const reference = fakeConnection(frameMax);
   const warren = fakeConnection(frameMax);
   expect(encodePublishes({ connection: warren.connection })).toBe(true);
-  const outcome = (f: ReturnType<typeof fakeConnection>) => {
+  const outcome = async (f: ReturnType<typeof fakeConnection>) => {
     try {
-      return { bytes: f.send('orders', 'order.créé', options, body) };
+      return { bytes: await f.send('orders', 'order.créé', options, body) };
     } catch (error) {
       return { error: `${(error as Error).name}: ${(error as Error).message}` };
     }
   };
-  return { expected: outcome(reference), actual: outcome(warren), viaAmqplib: warren.amqplibCalls() > 0 };
+  return { expected: await outcome(reference), actual: await outcome(warren), viaAmqplib: warren.amqplibCalls() > 0 };
+}
+
+/** amqplib's bytes for `count` 1 KiB publishes, one after the other. */
+async function amqplibBytes(count: number, options: object = WARREN_DEFAULTS): Promise<Buffer> {
+  const reference = fakeConnection();
+  for (let i = 0; i < count; i++) reference.publish('', `q${i}`, options, Buffer.alloc(1024, i));
+  await endOfTurn();
+  return Buffer.concat(reference.written.splice(0));
 }
 
 describe('encodePublishes', () => {
@@ -102,10 +124,10 @@ describe('encodePublishes', () => {
         },
       },
     ],
-  ])('sends the bytes amqplib sends, without amqplib: %s', (_name, options) => {
+  ])('sends the bytes amqplib sends, without amqplib: %s', async (_name, options) => {
     // 3,000 bytes: amqplib writes the body in a buffer of its own, this in one with the frames before it.
     for (const body of [...Object.values(bodies), Buffer.alloc(3000, 2)]) {
-      const { expected, actual, viaAmqplib } = bothWays(options, body);
+      const { expected, actual, viaAmqplib } = await bothWays(options, body);
       expect(actual).toEqual(expected);
       expect(expected.bytes).toBeDefined();
       expect(viaAmqplib).toBe(false);
@@ -122,8 +144,8 @@ describe('encodePublishes', () => {
     ['a float amqplib sends as a double', { headers: { inf: Infinity } }, bodies.small, undefined],
     ['a table of 62 KB', { headers: { a: 'x'.repeat(35_000), b: 'y'.repeat(27_000) } }, bodies.small, undefined],
     ['a body over one frame', WARREN_DEFAULTS, Buffer.alloc(10_000, 1), 4096],
-  ])('leaves the rest to amqplib, with the same bytes: %s', (_name, options, body, frameMax) => {
-    const { expected, actual } = bothWays(options, body, frameMax);
+  ])('leaves the rest to amqplib, with the same bytes: %s', async (_name, options, body, frameMax) => {
+    const { expected, actual } = await bothWays(options, body, frameMax);
     expect(actual).toEqual(expected);
     expect(expected.bytes).toBeDefined();
   });
@@ -137,14 +159,14 @@ describe('encodePublishes', () => {
     ['headers over 64 KiB', { headers: { a: 'x'.repeat(70_000) } }],
     ['a header name of 256 bytes', { headers: { ['k'.repeat(256)]: 1 } }],
     ['-Infinity in the headers', { headers: { a: -Infinity } }],
-  ])('refuses what amqplib refuses, with its error: %s', (_name, options) => {
-    const { expected, actual, viaAmqplib } = bothWays(options, bodies.small);
+  ])('refuses what amqplib refuses, with its error: %s', async (_name, options) => {
+    const { expected, actual, viaAmqplib } = await bothWays(options, bodies.small);
     expect(expected.error).toBeDefined();
     expect(actual).toEqual(expected);
     expect(viaAmqplib).toBe(true);
   });
 
-  it('matches amqplib on 2,000 random mixes of properties', () => {
+  it('matches amqplib on 2,000 random mixes of properties', async () => {
     let seed = 42;
     // The high bits: an LCG's low bits repeat with a short period.
     const random = (n: number): number =>
@@ -161,16 +183,74 @@ describe('encodePublishes', () => {
     for (let i = 0; i < 2000; i++) {
       const options = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v[random(v.length)]]));
       const body = Buffer.alloc(random(3) * 700, i % 256);
-      const { expected, actual } = bothWays(options, body);
+      const { expected, actual } = await bothWays(options, body);
       // Buffer.equals first: toEqual on every pair would take seconds.
       if (!(expected.bytes && actual.bytes?.equals(expected.bytes))) expect(actual).toEqual(expected);
     }
   });
 
-  it('refuses a body that is not a Buffer as amqplib does', () => {
-    const { expected, actual } = bothWays(WARREN_DEFAULTS, 'not a buffer');
+  it('refuses a body that is not a Buffer as amqplib does', async () => {
+    const { expected, actual } = await bothWays(WARREN_DEFAULTS, 'not a buffer');
     expect(expected.error).toMatch(/buffer/);
     expect(actual).toEqual(expected);
+  });
+
+  describe('one chunk per event-loop turn', () => {
+    const patched = () => {
+      const fake = fakeConnection();
+      encodePublishes({ connection: fake.connection });
+      return fake;
+    };
+
+    it("writes a turn's publishes as one chunk at its end, byte for byte amqplib's", async () => {
+      const fake = patched();
+      for (let i = 0; i < 3; i++) expect(fake.publish('', `q${i}`, WARREN_DEFAULTS, Buffer.alloc(1024, i))).toBe(true);
+      expect(fake.written).toHaveLength(0);
+      await endOfTurn();
+      expect(fake.written).toHaveLength(1);
+      expect(fake.written[0]).toEqual(await amqplibBytes(3));
+    });
+
+    it('writes the batch before a method sent in the same turn (an ack, a close)', async () => {
+      const fake = patched();
+      fake.publish('', 'q0', WARREN_DEFAULTS, Buffer.alloc(1024, 0));
+      fake.connection.sendMethod(5, 'channel.close');
+      expect(fake.written.map((chunk) => chunk.length)).toEqual([(await amqplibBytes(1)).length, 13]);
+      expect(fake.written[1]!.toString()).toBe('channel.close');
+    });
+
+    it('writes the batch before a message amqplib encodes itself', async () => {
+      const fake = patched();
+      fake.publish('', 'q0', WARREN_DEFAULTS, Buffer.alloc(1024, 0));
+      fake.publish('', 'q1', { headers: { nested: { a: 1 } } }, Buffer.alloc(1024, 1));
+      await endOfTurn();
+      const first = await amqplibBytes(1);
+      expect(fake.written[0]).toEqual(first);
+      expect(fake.amqplibCalls()).toBe(1);
+    });
+
+    it('writes at once past 64 KiB, so a burst holds no more than that', async () => {
+      const fake = patched();
+      for (let i = 0; i < 70; i++) fake.publish('', `q${i}`, WARREN_DEFAULTS, Buffer.alloc(1024, i));
+      expect(fake.written).toHaveLength(1);
+      expect(fake.written[0]!.length).toBeGreaterThanOrEqual(64 * 1024);
+      await endOfTurn();
+      expect(Buffer.concat(fake.written)).toEqual(await amqplibBytes(70));
+    });
+
+    it("passes on the channel's back pressure", () => {
+      const fake = patched();
+      fake.buffer.writableNeedDrain = true;
+      expect(fake.publish('', 'q0', WARREN_DEFAULTS, Buffer.alloc(10))).toBe(false);
+    });
+
+    it('writes nothing to a channel whose buffer ended before the end of the turn', async () => {
+      const fake = patched();
+      fake.publish('', 'q0', WARREN_DEFAULTS, Buffer.alloc(10));
+      fake.buffer.writable = false;
+      await endOfTurn();
+      expect(fake.written).toHaveLength(0);
+    });
   });
 
   it('changes nothing on something that is not an amqplib connection', () => {
