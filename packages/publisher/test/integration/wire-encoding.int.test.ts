@@ -61,4 +61,28 @@ describe('publishes Warren encodes itself, on a real broker', () => {
       expect(message.fields).toMatchObject({ exchange, routingKey });
     }
   });
+
+  it('arrive whole and in order when one turn publishes more than a batch holds (64 KiB)', async () => {
+    const channel = await rawChannel(broker);
+    const { exchange, queue, routingKey } = await declareRoute(broker, channel);
+    const publisher = openPublisher(broker, stray);
+    const count = 300; // about 300 KiB in one event-loop turn: the batch is written several times before the turn ends
+    const bodyOf = (i: number): Buffer => Buffer.alloc(1000 + (i % 50), i % 256);
+    const sent = Array.from({ length: count }, (_, i) =>
+      publisher.publishRaw(exchange, routingKey, bodyOf(i), { messageId: `burst-${i}` }),
+    );
+    await Promise.all(sent);
+
+    const received: ConsumeMessage[] = [];
+    await new Promise<void>((resolve) => {
+      void channel.consume(queue, (message) => {
+        if (message === null) return;
+        received.push(message);
+        channel.ack(message);
+        if (received.length === count) resolve();
+      });
+    });
+    expect(received.map((m) => m.properties.messageId)).toEqual(sent.map((_, i) => `burst-${i}`));
+    for (const [i, message] of received.entries()) expect(message.content.equals(bodyOf(i))).toBe(true);
+  });
 });
