@@ -26,36 +26,39 @@ export class TurnBatch {
 
   /** Queues `frames` for `out`; the result is what the caller may report as the channel's back pressure. */
   add(out: ChannelOut, frames: Buffer): boolean {
-    if (out !== this.out) this.flush();
-    if (frames.length >= TURN_BATCH_BYTES) {
-      // Big enough alone: written as it is, without a copy (after what was queued before it).
-      this.flush();
-      return out.writable === false ? false : out.write(frames);
-    }
+    const alone = frames.length >= TURN_BATCH_BYTES; // big enough alone: written as it is, without a copy
+    if (out !== this.out || alone) this.flush();
+    if (alone) return write(out, frames);
     this.out = out;
     this.parts.push(frames);
     this.bytes += frames.length;
     if (this.bytes >= TURN_BATCH_BYTES) return this.flush();
     if (!this.scheduled) {
       this.scheduled = true;
-      process.nextTick(this.flush);
+      process.nextTick(this.endOfTurn);
     }
     return out.writableNeedDrain !== true;
   }
 
-  /**
-   * Writes what is queued; false when the channel asks the writer to wait for 'drain'. A channel closed meanwhile
-   * (its buffer ended) gets nothing: its unconfirmed publishes are re-sent on the next one, as amqplib's own
-   * unsent frames would be.
-   */
-  readonly flush = (): boolean => {
-    this.scheduled = false;
+  /** Writes what is queued; false when the channel asks the writer to wait for 'drain'. */
+  flush(): boolean {
     const { out, parts } = this;
     if (out === undefined || parts.length === 0) return true;
     const chunk = parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.bytes);
     this.parts = [];
     this.bytes = 0;
     this.out = undefined;
-    return out.writable === false ? false : out.write(chunk);
+    return write(out, chunk);
+  }
+
+  private readonly endOfTurn = (): void => {
+    this.scheduled = false;
+    this.flush();
   };
 }
+
+/**
+ * A channel closed meanwhile (its buffer ended) gets nothing: its unconfirmed publishes are re-sent on the next one,
+ * as amqplib's own unsent frames would be.
+ */
+const write = (out: ChannelOut, chunk: Buffer): boolean => (out.writable === false ? false : out.write(chunk));

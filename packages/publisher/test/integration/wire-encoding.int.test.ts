@@ -1,9 +1,22 @@
-import type { ConsumeMessage } from 'amqplib';
+import type { Channel, ConsumeMessage } from 'amqplib';
 import { useBroker } from '@warren/testing';
 import { declareRoute, openPublisher, rawChannel, watchForStrayErrors } from './helpers';
 
 const broker = useBroker();
 const stray = watchForStrayErrors();
+
+/** Consumes (and acks) `count` messages from `queue` with a plain amqplib channel. */
+function receive(channel: Channel, queue: string, count: number): Promise<ConsumeMessage[]> {
+  const received: ConsumeMessage[] = [];
+  return new Promise((resolve) => {
+    void channel.consume(queue, (message) => {
+      if (message === null) return;
+      received.push(message);
+      channel.ack(message);
+      if (received.length === count) resolve(received);
+    });
+  });
+}
 
 /**
  * Warren encodes common publishes itself (core's `encodePublishFrames`); messages with nested headers or a body
@@ -41,15 +54,7 @@ describe('publishes Warren encodes itself, on a real broker', () => {
     );
     await Promise.all(sent);
 
-    const received: ConsumeMessage[] = [];
-    await new Promise<void>((resolve) => {
-      void channel.consume(queue, (message) => {
-        if (message === null) return;
-        received.push(message);
-        channel.ack(message);
-        if (received.length === 40) resolve();
-      });
-    });
+    const received = await receive(channel, queue, 40);
     // One priority for all, so the queue keeps publish order.
     expect(received.map((m) => m.properties.messageId)).toEqual(sent.map((_, i) => `wire-${i}`));
     for (const [i, message] of received.entries()) {
@@ -73,15 +78,7 @@ describe('publishes Warren encodes itself, on a real broker', () => {
     );
     await Promise.all(sent);
 
-    const received: ConsumeMessage[] = [];
-    await new Promise<void>((resolve) => {
-      void channel.consume(queue, (message) => {
-        if (message === null) return;
-        received.push(message);
-        channel.ack(message);
-        if (received.length === count) resolve();
-      });
-    });
+    const received = await receive(channel, queue, count);
     expect(received.map((m) => m.properties.messageId)).toEqual(sent.map((_, i) => `burst-${i}`));
     for (const [i, message] of received.entries()) expect(message.content.equals(bodyOf(i))).toBe(true);
   });
