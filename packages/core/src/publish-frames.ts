@@ -1,4 +1,4 @@
-import { fieldTableSize, writeFieldTable } from './field-table';
+import { MAX_TABLE, writeFieldTable } from './field-table';
 
 /**
  * A `basic.publish` as amqplib hands it to its connection: the method fields and the message properties in one
@@ -54,8 +54,8 @@ const PROPERTIES: readonly (readonly [keyof PublishFields, number, Kind])[] = [
   ['clusterId', 0x0004, 'string'],
 ];
 
-/** Room for the largest property list this writes: 12 short strings and a table `fieldTableSize` accepts. */
-const SCRATCH = Buffer.allocUnsafe(72 * 1024);
+/** Room for the largest property list this writes: 12 short strings and the room `writeFieldTable` asks for. */
+const SCRATCH = Buffer.allocUnsafe(12 * 256 + MAX_TABLE + 300);
 
 /** UTF-8 length of a short string, or -1 when it is not one (amqplib's encoder then says why). */
 function shortLength(value: unknown): number {
@@ -83,8 +83,8 @@ function writeProperties(fields: PublishFields): number {
       if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 255) return -1;
       SCRATCH[at++] = value as number;
     } else if (kind === 'table') {
-      if (typeof value !== 'object' || fieldTableSize(value) < 0) return -1;
-      at = writeFieldTable(SCRATCH, at, value);
+      at = typeof value === 'object' ? writeFieldTable(SCRATCH, at, value) : -1;
+      if (at < 0) return -1;
     } else {
       if (!Number.isSafeInteger(value) || (value as number) < 0) return -1;
       at = SCRATCH.writeUInt32BE(Math.floor((value as number) / 2 ** 32), at);
@@ -98,7 +98,7 @@ function writeProperties(fields: PublishFields): number {
 /**
  * The three frames of a `basic.publish` (method, content header, one body frame) in one buffer, byte for byte what
  * amqplib would send, or undefined when the message is not the common case this covers: headers that are not a
- * flat table (`fieldTableSize`), a body larger than one frame, or a field amqplib would refuse (its own encoder then
+ * flat table (`writeFieldTable`), a body larger than one frame, or a field amqplib would refuse (its own encoder then
  * throws its usual error).
  *
  * Why: amqplib allocates a zero-filled buffer per frame, copies the body twice and converts the timestamp through

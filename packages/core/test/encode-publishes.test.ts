@@ -69,6 +69,17 @@ const EVERY_PROPERTY = {
   appId: 'warren-test',
 };
 
+/** Own keys beside the inherited ones: `shadowed` hides the prototype's. */
+const OWN_KEYS = { own: { value: true, enumerable: true }, shadowed: { value: 2, enumerable: true } };
+
+/** A headers table of one string value whose encoding is `bytes` long (its 4-byte length included). */
+function tableOfBytes(bytes: number, char = 'x'): Record<string, string> {
+  const overhead = 4 + 1 + 1 + 1 + 4; // table length, key length, key 'k', type 'S', string length
+  const valueBytes = bytes - overhead;
+  const width = Buffer.byteLength(char);
+  return { k: char.repeat(Math.floor(valueBytes / width)) + 'x'.repeat(valueBytes % width) };
+}
+
 async function bothWays(options: object | undefined, body: unknown, frameMax?: number) {
   const reference = fakeConnection(frameMax);
   const warren = fakeConnection(frameMax);
@@ -124,6 +135,12 @@ describe('encodePublishes', () => {
         },
       },
     ],
+    // amqplib enumerates the whole prototype chain of the headers (for...in); so does this, through the shortcut.
+    ['headers with inherited keys', { headers: Object.create({ inherited: 'x', shadowed: 1 }, OWN_KEYS) }],
+    ['headers without a prototype', { headers: Object.assign(Object.create(null), { a: 'b', n: 7 }) }],
+    ['a key of 85 units (255 bytes of UTF-8)', { headers: { ['✓'.repeat(85)]: 1 } }],
+    ['a table of exactly 60,000 bytes', { headers: tableOfBytes(60_000) }],
+    ['a table of 60,000 bytes in 2-byte characters', { headers: tableOfBytes(60_000, 'é') }],
   ])('sends the bytes amqplib sends, without amqplib: %s', async (_name, options) => {
     // 3,000 bytes: amqplib writes the body in a buffer of its own, this in one with the frames before it.
     for (const body of [...Object.values(bodies), Buffer.alloc(3000, 2)]) {
@@ -143,6 +160,8 @@ describe('encodePublishes', () => {
     ['a big integer beyond 2^53', { headers: { big: 2 ** 60 } }, bodies.small, undefined],
     ['a float amqplib sends as a double', { headers: { inf: Infinity } }, bodies.small, undefined],
     ['a table of 62 KB', { headers: { a: 'x'.repeat(35_000), b: 'y'.repeat(27_000) } }, bodies.small, undefined],
+    ['a table of 60,001 bytes', { headers: tableOfBytes(60_001) }, bodies.small, undefined],
+    ['a table of 60,002 bytes in 2-byte characters', { headers: tableOfBytes(60_002, 'é') }, bodies.small, undefined],
     ['a body over one frame', WARREN_DEFAULTS, Buffer.alloc(10_000, 1), 4096],
   ])('leaves the rest to amqplib, with the same bytes: %s', async (_name, options, body, frameMax) => {
     const { expected, actual } = await bothWays(options, body, frameMax);
@@ -158,6 +177,7 @@ describe('encodePublishes', () => {
     ['a content type of 256 bytes', { contentType: 'x'.repeat(256) }],
     ['headers over 64 KiB', { headers: { a: 'x'.repeat(70_000) } }],
     ['a header name of 256 bytes', { headers: { ['k'.repeat(256)]: 1 } }],
+    ['a header name of 128 two-byte characters', { headers: { ['é'.repeat(128)]: 1 } }],
     ['-Infinity in the headers', { headers: { a: -Infinity } }],
   ])('refuses what amqplib refuses, with its error: %s', async (_name, options) => {
     const { expected, actual, viaAmqplib } = await bothWays(options, bodies.small);
